@@ -1,0 +1,3 @@
+from meshinject.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Typed errors with a location, rendered in one place (`MeshInjectError.render`).
+
+Every error meshinject reports about a user's input, configuration or template is one of
+these. The core raises them without a file path when it does not know one; the stream
+and file layer fills the path in with `located_in` before the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an error is: a path (may be empty), 1-based line and column (0 = unknown)."""
+
+    path: str = ""
+    line: int = 0
+    column: int = 0
+
+    def render(self) -> str:
+        parts = [self.path or "<input>"]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class MeshInjectError(Exception):
+    """Base class: a problem with the user's input, config or templates (never a bug)."""
+
+    kind = "error"
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+
+    def located_in(self, path: str, line_offset: int = 0) -> MeshInjectError:
+        """Return the same error with `path` filled in and lines shifted by `line_offset`.
+
+        The stream layer parses one document at a time, so a parser reports lines relative
+        to the document; `line_offset` is the document's first line in the file minus one.
+        """
+        loc = self.location
+        new_line = loc.line + line_offset if loc.line else 0
+        new = replace(loc, path=loc.path or path, line=new_line)
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        Exception.__init__(clone, self.message)
+        clone.location = new
+        return clone
+
+    def render(self) -> str:
+        """`path:line:col: message`, the one format every error is printed in."""
+        return f"{self.location.render()}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class InputError(MeshInjectError):
+    """The manifest stream cannot be read as Kubernetes YAML."""
+
+
+class ConfigError(MeshInjectError):
+    """A values, mesh-config, IstioOperator, inject-config file or `--set` is invalid.
+
+    `key_path` names the offending key (`global.proxy.resources.limits.cpu`).
+    """
+
+    def __init__(
+        self, message: str, location: Location | None = None, key_path: str = ""
+    ) -> None:
+        super().__init__(f"{key_path}: {message}" if key_path else message, location)
+        self.key_path = key_path
+
+
+class TemplateError(MeshInjectError):
+    """An injection template failed to parse or render."""
+
+
+class InjectionError(MeshInjectError):
+    """A workload cannot be injected (bad annotation value, unknown template, ...)."""
