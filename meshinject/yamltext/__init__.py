@@ -1,0 +1,20 @@
+"""Byte-preserving YAML text layer: split streams, sniff kinds, load, and splice edits.
+
+Outside what an edit changes, output text is input text byte-for-byte: streams are split
+as text, untouched documents are passed through, and edited documents get minimal text
+splices at node positions from libyaml's event marks (see `splice.py`), with a verified
+ruamel.yaml round-trip as the fallback (`roundtrip.py`).
+"""
+
+from meshinject.yamltext.loaded import LoadedDocument, load_document
+from meshinject.yamltext.sniff import Sniff, sniff_kind
+from meshinject.yamltext.split import RawDocument, split_stream
+
+__all__ = [
+    "LoadedDocument",
+    "RawDocument",
+    "Sniff",
+    "load_document",
+    "sniff_kind",
+    "split_stream",
+]

@@ -1,0 +1,39 @@
+"""`load_document`: one document's text -> data plus a lazily built position tree."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from meshinject.yamltext import events as ev
+from meshinject.yamltext.compose import compose
+from meshinject.yamltext.nodes import Node, build_tree
+
+
+class LoadedDocument:
+    """A parsed document: `data` (plain Python), `root` (position tree), `text`.
+
+    The tree is built on first access from the kept events: most loaded documents are
+    only inspected, never edited, so they never pay for it.
+    """
+
+    def __init__(self, text: str, data: Any, events: list[Any]) -> None:
+        self.text = text
+        self.data = data
+        self._events = events
+
+    @cached_property
+    def root(self) -> Node | None:
+        return build_tree(self._events)
+
+    def __repr__(self) -> str:
+        return f"LoadedDocument(data={self.data!r})"
+
+
+def load_document(text: str) -> LoadedDocument:
+    """Parse one YAML document; InputError carries line:col relative to `text` (1-based)."""
+    try:
+        data, events = compose(ev.event_source(text))
+    except ev.YAMLError as exc:
+        raise ev.input_error(exc) from None
+    return LoadedDocument(text, data, events)
