@@ -1,0 +1,207 @@
+"""`build_config`: the one place where all configuration layers are merged and checked.
+
+Order: built-in defaults → `--values` files → `--mesh-config` files → `--iop` files →
+`--inject-config` files → `--set` flags. A values layer's `meshConfig` section is also
+applied to the mesh config right after it (as Istio's chart does).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from pydantic import PrivateAttr
+
+from meshinject.config import defaults
+from meshinject.config.documents import read_inject_config, read_iop, read_mesh, read_values
+from meshinject.config.fieldtypes import StrictModel
+from meshinject.config.injector import InjectConfigFile, InjectorSettings, TemplateSource
+from meshinject.config.merge import mesh_layer, values_layer
+from meshinject.config.mesh_model import MeshConfigModel, ProxyConfigModel
+from meshinject.config.provenance import Origin, Provenance, SourceDoc, render_path
+from meshinject.config.setflags import SET_LOCATION, parse_set, set_path
+from meshinject.config.sources import ConfigSources
+from meshinject.config.validation import validate
+from meshinject.config.values_model import Values
+from meshinject.errors import ConfigError, Location
+
+NativeSidecars = Literal["true", "false", "auto"]
+_VERSION_SENTINEL = "Template_Version_And_Istio_Version_Mismatched_Check_Installation"
+
+
+class Config(StrictModel):
+    """The effective, validated configuration (immutable)."""
+
+    istio_version: str
+    revision: str
+    values: Values
+    mesh: MeshConfigModel
+    injector: InjectorSettings
+    native_sidecars_setting: NativeSidecars
+    platform: str
+    compliance_policy: str
+
+    _values_data: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _mesh_data: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._values_data = self.values.model_dump(by_alias=True, exclude_unset=True)
+        self._mesh_data = self.mesh.model_dump(by_alias=True, exclude_unset=True)
+
+    def values_dict(self) -> dict[str, Any]:
+        """The merged values as plain data (what the templates' `.Values` sees); a copy."""
+        return copy.deepcopy(self._values_data)
+
+    def mesh_dict(self) -> dict[str, Any]:
+        """The effective MeshConfig as proto-JSON (camelCase) data; a copy."""
+        return copy.deepcopy(self._mesh_data)
+
+    def default_proxy_config(self) -> dict[str, Any]:
+        """The effective mesh `defaultConfig` (Istio's DefaultProxyConfig merged); a copy."""
+        return copy.deepcopy(self._mesh_data.get("defaultConfig") or {})
+
+
+def build_config(sources: ConfigSources) -> Config:
+    """Merge every layer of `sources` over the built-in defaults and validate the result."""
+    vprov, mprov = Provenance(), Provenance()
+    values: dict[str, Any] = values_layer({}, defaults.default_values_doc(), vprov)
+    mesh_docs: list[SourceDoc] = []
+    for path in sources.values_files:
+        doc = read_values(path)
+        values = values_layer(values, doc, vprov)
+        mesh_docs.extend(_mesh_section(doc))
+    mesh: dict[str, Any] = mesh_layer({}, defaults.default_mesh_doc(), mprov)
+    mesh_docs.extend(read_mesh(path) for path in sources.mesh_config_files)
+    for doc in mesh_docs:
+        mesh = mesh_layer(mesh, doc, mprov)
+    for path in sources.iop_files:
+        iop = read_iop(path)
+        for doc in iop.values:
+            values = values_layer(values, doc, vprov)
+            for section in _mesh_section(doc):
+                mesh = mesh_layer(mesh, section, mprov)
+        for doc in iop.mesh:
+            mesh = mesh_layer(mesh, doc, mprov)
+    inject_docs = [read_inject_config(path) for path in sources.inject_config_files]
+    for argument in sources.set_args:
+        for item in parse_set(argument):
+            note = SourceDoc(SET_LOCATION.path, None, {}, note=item.text)
+            key = item.path[1:] if item.path[0] == "values" and len(item.path) > 1 else item.path
+            if key[0] == "meshConfig" and len(key) > 1:
+                mesh = set_path(mesh, key[1:], item.value)
+                mprov.replace(key[1:], note, ())
+            else:
+                values = set_path(values, key, item.value)
+                vprov.replace(key, note, ())
+
+    values_model = validate(Values, values, vprov, Location("<values>"))
+    mesh_model = validate(MeshConfigModel, mesh, mprov, Location("<mesh config>"))
+    env = (values_model.pilot.env if values_model.pilot else None) or {}
+    global_ = values_model.global_
+    return Config(
+        istio_version=defaults.ISTIO_VERSION,
+        revision=sources.revision or values_model.revision or "",
+        values=values_model,
+        mesh=mesh_model,
+        injector=_injector(values_model, vprov, inject_docs, sources.inject_config_files),
+        native_sidecars_setting=_native_sidecars(env, vprov),
+        platform=env.get("PLATFORM") or (global_.platform if global_ else None) or "",
+        compliance_policy=env.get("COMPLIANCE_POLICY", ""),
+    )
+
+
+def _mesh_section(doc: SourceDoc) -> list[SourceDoc]:
+    """A values layer's `meshConfig` mapping, as a mesh-config document."""
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("meshConfig"), dict):
+        return [doc.sub(("meshConfig",))]
+    return []
+
+
+def _native_sidecars(env: dict[str, str], prov: Provenance) -> NativeSidecars:
+    raw = env.get("ENABLE_NATIVE_SIDECARS", "auto")
+    value = raw.strip().lower() or "auto"
+    if value == "true":
+        return "true"
+    if value == "false":
+        return "false"
+    if value == "auto":
+        return "auto"
+    key = ("pilot", "env", "ENABLE_NATIVE_SIDECARS")
+    origin = prov.lookup(key)
+    message = f"invalid value {raw!r} (expected true, false or auto)"
+    if origin and origin.note:
+        message += f" in {origin.note!r}"
+    raise ConfigError(message, origin.location if origin else None, render_path(key))
+
+
+def _origin_text(origin: Origin | None, fallback: str) -> str:
+    if origin is None:
+        return fallback
+    text = origin.location.render()
+    return f"{text} ({origin.note})" if origin.note else text
+
+
+def _injector(
+    values: Values,
+    vprov: Provenance,
+    inject_docs: list[tuple[SourceDoc | None, str | None]],
+    inject_paths: tuple[str, ...] | list[str],
+) -> InjectorSettings:
+    webhook = values.sidecarInjectorWebhook
+    proxy = values.global_.proxy if values.global_ else None
+    settings: dict[str, Any] = {
+        "policy": (proxy.autoInject if proxy else None) or "enabled",
+        "always_inject_selector": (webhook.alwaysInjectSelector if webhook else None) or [],
+        "never_inject_selector": (webhook.neverInjectSelector if webhook else None) or [],
+        "injected_annotations": (webhook.injectedAnnotations if webhook else None) or {},
+        "default_templates": (webhook.defaultTemplates if webhook else None) or ["sidecar"],
+        "aliases": {},
+    }
+    templates: dict[str, TemplateSource] = {}
+    for name, text in ((webhook.templates if webhook else None) or {}).items():
+        key = ("sidecarInjectorWebhook", "templates", name)
+        origin = _origin_text(vprov.lookup(key), "<values>")
+        templates[name] = TemplateSource(name=name, text=text, syntax="go", origin=origin)
+    for (doc, bare), path in zip(inject_docs, inject_paths, strict=True):
+        if bare is not None:
+            templates["sidecar"] = TemplateSource(
+                name="sidecar", text=bare, syntax="go", origin=path
+            )
+            continue
+        assert doc is not None
+        prov = Provenance()
+        prov.record((), doc, ())
+        parsed = validate(InjectConfigFile, doc.data, prov, Location(path))
+        given = parsed.model_dump(exclude_unset=True)
+        renames = {
+            "policy": "policy",
+            "alwaysInjectSelector": "always_inject_selector",
+            "neverInjectSelector": "never_inject_selector",
+            "injectedAnnotations": "injected_annotations",
+            "defaultTemplates": "default_templates",
+            "aliases": "aliases",
+        }
+        for field, target in renames.items():
+            if field in given:
+                settings[target] = given[field]
+        file_templates = dict(given.get("templates") or {})
+        legacy = given.get("template")
+        if legacy and _VERSION_SENTINEL not in legacy and "sidecar" not in file_templates:
+            file_templates["sidecar"] = legacy
+        for name, text in file_templates.items():
+            origin = _origin_text(prov.lookup(("templates", name)), path)
+            templates[name] = TemplateSource(name=name, text=text, syntax="go", origin=origin)
+    builtin = [name for name in defaults.BUILTIN_TEMPLATES if name not in templates]
+    return InjectorSettings(**settings, templates=templates, builtin_templates=builtin)
+
+
+def check_proxy_config(data: Any, where: Location | None = None) -> dict[str, Any]:
+    """Validate a ProxyConfig mapping (e.g. a `proxy.istio.io/config` annotation).
+
+    Returns it normalised (durations as `"45s"`, values as proto-JSON types); raises
+    `ConfigError` naming the offending key.
+    """
+    prov = Provenance()
+    model = validate(ProxyConfigModel, data, prov, where or Location())
+    return model.model_dump(by_alias=True, exclude_unset=True)

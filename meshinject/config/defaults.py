@@ -1,0 +1,33 @@
+"""Built-in defaults: the Istio release meshinject mirrors and its injector/mesh defaults.
+
+The YAML files next to this module (`defaults/values.yaml`, `defaults/mesh.yaml`) hold
+the chart's default injector values and Istio's default mesh config for ISTIO_VERSION.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from meshinject.config.load import load_mapping
+from meshinject.config.provenance import SourceDoc
+
+ISTIO_VERSION = "1.31.0"
+DEFAULT_HUB = "docker.io/istio"
+
+# Injection templates meshinject ships (Jinja files under templates/), unless overridden.
+BUILTIN_TEMPLATES = ("sidecar", "gateway", "grpc-simple", "grpc-agent")
+
+DEFAULTS_DIR = Path(__file__).with_name("defaults")
+VALUES_FILE = DEFAULTS_DIR / "values.yaml"
+MESH_FILE = DEFAULTS_DIR / "mesh.yaml"
+
+
+@cache
+def default_values_doc() -> SourceDoc:
+    return load_mapping(str(VALUES_FILE), "Istio values")
+
+
+@cache
+def default_mesh_doc() -> SourceDoc:
+    return load_mapping(str(MESH_FILE), "mesh config fields")

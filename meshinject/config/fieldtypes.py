@@ -1,0 +1,64 @@
+"""Annotated pydantic field types built on `scalars`, and the base model every config model uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from meshinject.config import scalars
+
+
+class StrictModel(BaseModel):
+    """Frozen, rejects unknown keys, populated by the camelCase/YAML names (aliases)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _checked(check: Callable[[Any], Any]) -> BeforeValidator:
+    def run(value: Any) -> Any:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise PydanticCustomError("meshinject", "{detail}", {"detail": str(exc)}) from None
+
+    return BeforeValidator(run)
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping, got {scalars.show(value)}")
+    return {str(k): scalars.to_text(v) for k, v in value.items()}
+
+
+def _selector_list(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of label selectors, got {scalars.show(value)}")
+    for item in value:
+        if not isinstance(item, dict):
+            raise ValueError(f"expected a label selector mapping, got {scalars.show(item)}")
+    return value
+
+
+def _quantity_map(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of resource quantities, got {scalars.show(value)}")
+    return value
+
+
+Bool = Annotated[bool, _checked(scalars.to_bool)]
+Port = Annotated[int, _checked(scalars.to_port)]
+NonNegInt = Annotated[int, _checked(lambda v: scalars.to_int(v, minimum=0))]
+Int = Annotated[int, _checked(scalars.to_int)]
+Text = Annotated[str, _checked(scalars.to_text)]
+Quantity = Annotated[str | int | float, _checked(scalars.to_quantity)]
+QuantityMap = Annotated[dict[str, Quantity], _checked(_quantity_map)]
+Duration = Annotated[str, _checked(scalars.to_duration)]
+StringMap = Annotated[dict[str, str], _checked(_string_map)]
+Selectors = Annotated[list[dict[str, Any]], _checked(_selector_list)]
+InboundPorts = Annotated[str, _checked(lambda v: scalars.to_port_list(v, wildcard=True))]
+PortList = Annotated[str, _checked(lambda v: scalars.to_port_list(v, wildcard=False))]
+IncludeCidrs = Annotated[str, _checked(lambda v: scalars.to_cidr_list(v, wildcard=True))]
+ExcludeCidrs = Annotated[str, _checked(lambda v: scalars.to_cidr_list(v, wildcard=False))]
