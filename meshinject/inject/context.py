@@ -1,0 +1,334 @@
+"""The values a template sees for one pod, computed once in Python.
+
+Istio's template computes most of these inline with Go template functions; doing it here
+keeps the Jinja template short and readable, and gives one tested place per rule.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from meshinject.inject.quantity import canonical_resources
+from meshinject.inject.settings import InjectSettings
+
+RESOURCE_ANNOTATIONS = {
+    ("requests", "cpu"): "sidecar.istio.io/proxyCPU",
+    ("requests", "memory"): "sidecar.istio.io/proxyMemory",
+    ("limits", "cpu"): "sidecar.istio.io/proxyCPULimit",
+    ("limits", "memory"): "sidecar.istio.io/proxyMemoryLimit",
+}
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Who owns the pod: the object Istio calls DeploymentMeta / TypeMeta."""
+
+    kind: str
+    api_version: str
+    name: str
+    namespace: str
+
+
+def native_sidecars(settings: InjectSettings, annotations: dict[str, Any]) -> bool:
+    """Native sidecar layout: the pod annotation wins, then the setting (`auto` = k8s >= 1.33)."""
+    override = annotations.get("sidecar.istio.io/nativeSidecar")
+    if isinstance(override, str) and override.lower() in ("true", "false"):
+        return override.lower() == "true"
+    mode = settings.pilot_env.get("ENABLE_NATIVE_SIDECARS", settings.native_mode).lower()
+    if mode in ("true", "false"):
+        return mode == "true"
+    return settings.kube_version is None or settings.kube_version >= (1, 33)
+
+
+def proxy_image(settings: InjectSettings, image: str, annotations: dict[str, Any]) -> str:
+    """`hub/image:tag[-variant]`, or `image` itself when it already names a registry."""
+    if "/" in image:
+        return image
+    hub = settings.value("global", "hub", default="")
+    tag = str(settings.value("global", "tag", default=""))
+    variant = annotations.get("sidecar.istio.io/proxyImageType") or settings.value(
+        "global", "variant", default=""
+    )
+    suffix = f"-{variant}" if variant and variant != "default" else ""
+    return f"{hub}/{image}:{tag}{suffix}"
+
+
+def exclude_inbound_ports(status_port: int, excluded: str) -> str:
+    """The user's excluded inbound ports plus the status port (unless 0 or already there)."""
+    ports = [p.strip() for p in excluded.split(",") if p.strip()]
+    if status_port and str(status_port) not in ports:
+        ports.append(str(status_port))
+    return ",".join(ports)
+
+
+def append_multus_network(existing: str, network: str) -> str:
+    """Add Istio's CNI network to a Multus annotation, flat or JSON list form."""
+    existing = existing.strip()
+    if not existing:
+        return network
+    if existing.startswith("["):
+        try:
+            items = json.loads(existing)
+        except json.JSONDecodeError:
+            items = None
+        if isinstance(items, list):
+            name = network.split("/", 1)
+            entry = {"name": name[-1], "namespace": name[0]} if len(name) == 2 else {"name": network}
+            if not any(isinstance(i, dict) and i.get("name") == entry["name"] for i in items):
+                items.append(entry)
+            return json.dumps(items, separators=(",", ":"))
+    parts = [p.strip() for p in existing.split(",")]
+    if network in parts:
+        return existing
+    return f"{existing}, {network}"
+
+
+def _annotation(annotations: dict[str, Any], name: str, default: Any) -> Any:
+    return annotations[name] if name in annotations else default
+
+
+def _resources(settings: InjectSettings, annotations: dict[str, Any]) -> dict[str, Any]:
+    if any(name in annotations for name in RESOURCE_ANNOTATIONS.values()):
+        out: dict[str, dict[str, str]] = {}
+        for (section, resource), name in RESOURCE_ANNOTATIONS.items():
+            if name in annotations:
+                out.setdefault(section, {})[resource] = str(annotations[name])
+        return dict(canonical_resources(out))  # type: ignore[call-overload]
+    values = settings.value("global", "proxy", "resources", default={})
+    cleaned = {
+        section: {k: v for k, v in (items or {}).items() if v is not None}
+        for section, items in (values or {}).items()
+        if isinstance(items, dict) or items is None
+    }
+    return dict(canonical_resources({k: v for k, v in cleaned.items() if v}))  # type: ignore[call-overload]
+
+
+def _pod_ports_json(containers: list[dict[str, Any]]) -> str:
+    ports = []
+    for container in containers:
+        for port in container.get("ports") or []:
+            if isinstance(port, dict):
+                ports.append(json.dumps(port, separators=(",", ":"), ensure_ascii=False))
+    if not ports:
+        return "[\n]"
+    return "[\n    " + "\n    ,".join(ports) + "\n]"
+
+
+def _canonical(labels: dict[str, Any], keys: tuple[str, ...], fallback: str) -> str:
+    for key in keys:
+        if labels.get(key):
+            return str(labels[key])
+    return fallback
+
+
+def build_context(
+    *,
+    settings: InjectSettings,
+    pod: dict[str, Any],
+    workload: Workload,
+    proxy_config: dict[str, Any],
+    proxy_config_json: str,
+    proxy_uid: int = 1337,
+    proxy_gid: int = 1337,
+) -> dict[str, Any]:
+    """Everything the built-in Jinja templates read, for one (stripped) pod."""
+    meta = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    annotations: dict[str, Any] = dict(meta.get("annotations") or {})
+    labels: dict[str, Any] = dict(meta.get("labels") or {})
+    values = settings.values
+    proxy_values = settings.value("global", "proxy", default={}) or {}
+    containers = [c for c in spec.get("containers") or [] if isinstance(c, dict)]
+    native = native_sidecars(settings, annotations)
+    mode = str(
+        _annotation(
+            annotations,
+            "sidecar.istio.io/interceptionMode",
+            proxy_config.get("interceptionMode") or "REDIRECT",
+        )
+    )
+    status_port = int(
+        _annotation(annotations, "status.sidecar.istio.io/port", proxy_values.get("statusPort", 15020))
+    )
+    cni = settings.value("pilot", "cni", default={}) or {}
+    cni_enabled = bool(cni.get("enabled"))
+    tproxy = mode == "TPROXY"
+    cap_net_bind = str(
+        _annotation(
+            annotations, "sidecar.istio.io/capNetBindService", proxy_values.get("capNetBindService")
+        )
+    ).lower() == "true"
+    capabilities = (["NET_ADMIN"] if tproxy else []) + (["NET_BIND_SERVICE"] if cap_net_bind else [])
+    hold = bool(
+        proxy_config.get("holdApplicationUntilProxyStarts")
+        or proxy_values.get("holdApplicationUntilProxyStarts")
+    )
+    mesh = settings.mesh
+    trust_domain = mesh.get("trustDomain") or settings.value("global", "trustDomain", default="")
+    revision = settings.revision
+    ca_address = settings.value("global", "caAddress", default="") or (
+        f"istiod{'-' + revision if revision and revision != 'default' else ''}."
+        f"{settings.value('global', 'istioNamespace', default='istio-system')}.svc:15012"
+    )
+    startup = proxy_values.get("startupProbe") or {}
+
+    def ann(name: str, default: Any) -> str:
+        value = _annotation(annotations, name, default)
+        return "" if value is None else str(value)
+
+    include_outbound = (
+        ann("traffic.sidecar.istio.io/includeOutboundPorts", proxy_values.get("includeOutboundPorts"))
+        if "traffic.sidecar.istio.io/includeOutboundPorts" in annotations
+        or proxy_values.get("includeOutboundPorts")
+        else None
+    )
+    exclude_outbound = (
+        ann("traffic.sidecar.istio.io/excludeOutboundPorts", proxy_values.get("excludeOutboundPorts"))
+        if "traffic.sidecar.istio.io/excludeOutboundPorts" in annotations
+        or proxy_values.get("excludeOutboundPorts")
+        else None
+    )
+    traffic = {
+        "include_ip_ranges": ann(
+            "traffic.sidecar.istio.io/includeOutboundIPRanges", proxy_values.get("includeIPRanges")
+        ),
+        "exclude_ip_ranges": ann(
+            "traffic.sidecar.istio.io/excludeOutboundIPRanges", proxy_values.get("excludeIPRanges")
+        ),
+        "include_inbound_ports": ann(
+            "traffic.sidecar.istio.io/includeInboundPorts", proxy_values.get("includeInboundPorts")
+        ),
+        "exclude_inbound_ports": exclude_inbound_ports(
+            status_port,
+            ann("traffic.sidecar.istio.io/excludeInboundPorts", proxy_values.get("excludeInboundPorts")),
+        ),
+        "include_outbound_ports": include_outbound,
+        "exclude_outbound_ports": exclude_outbound,
+        "kubevirt_interfaces": ann("traffic.sidecar.istio.io/kubevirtInterfaces", ""),
+        "reroute_interfaces": ann("istio.io/reroute-virtual-interfaces", ""),
+        "exclude_interfaces": ann("traffic.sidecar.istio.io/excludeInterfaces", ""),
+    }
+    secrets = []
+    for secret in settings.value("global", "imagePullSecrets", default=[]) or []:
+        secrets.append(secret.get("name") if isinstance(secret, dict) else secret)
+    user_volumes = _json_map(annotations.get("sidecar.istio.io/userVolume"))
+    user_mounts = _json_map(annotations.get("sidecar.istio.io/userVolumeMount"))
+    datadog: dict[str, Any] = {}
+    if proxy_values.get("tracer") == "datadog" and "apm.datadoghq.com/env" in annotations:
+        datadog = {k: str(v) for k, v in _json_map(annotations["apm.datadoghq.com/env"]).items()}
+    outbound_port = mesh.get("proxyListenPort") or 15001
+    inbound_port = mesh.get("proxyInboundListenPort") or 15006
+    inbound_mode = (mesh.get("inboundTrafficPolicy") or {}).get("mode", "")
+    env = settings.pilot_env
+    return {
+        "pod": pod,
+        "opt": lambda *path: settings.value(*path),
+        "annotations": annotations,
+        "labels": labels,
+        "values": values,
+        "mesh": mesh,
+        "proxy_config": proxy_config,
+        "proxy_config_json": proxy_config_json,
+        "proxy_metadata": {
+            str(k): str(v) for k, v in (proxy_config.get("proxyMetadata") or {}).items()
+        },
+        "revision": revision,
+        "native_sidecar": native,
+        "interception_mode": mode,
+        "status_port": status_port,
+        "traffic": traffic,
+        "cni": {"enabled": cni_enabled, "provider": cni.get("provider", "default")},
+        "multus_networks": append_multus_network(
+            str(annotations.get("k8s.v1.cni.cncf.io/networks", "")), "default/istio-cni"
+        ),
+        "init_container_name": (
+            None if mode == "NONE" else ("istio-validation" if cni_enabled else "istio-init")
+        ),
+        "init_image": _image(settings, annotations, settings.value("global", "proxy_init", "image", default="proxyv2")),
+        "proxy_image": _image(settings, annotations, proxy_values.get("image", "proxyv2")),
+        "iptables_uid": str(proxy_uid),
+        "validation_uid": proxy_uid,
+        "validation_gid": proxy_gid,
+        "proxy_gid": proxy_gid,
+        "proxy_run_as_user": 0 if (tproxy or cap_net_bind) else proxy_uid,
+        "proxy_capabilities": capabilities,
+        "privileged": bool(proxy_values.get("privileged")),
+        "core_dump": False,
+        "hold_application": hold and not native,
+        "proxy_resources": _resources(settings, annotations),
+        "image_pull_policy": settings.value("global", "imagePullPolicy", default=""),
+        "image_pull_secrets": [s for s in secrets if s],
+        "agent_log_level": ann("sidecar.istio.io/agentLogLevel", settings.value("global", "logging", "level", default="default:info")),
+        "proxy_log_level": ann("sidecar.istio.io/logLevel", proxy_values.get("logLevel", "warning")),
+        "proxy_component_log_level": ann(
+            "sidecar.istio.io/componentLogLevel", proxy_values.get("componentLogLevel", "misc:error")
+        ),
+        "readiness": {
+            "initial_delay": int(ann("readiness.status.sidecar.istio.io/initialDelaySeconds", proxy_values.get("readinessInitialDelaySeconds", 0)) or 0),
+            "period": int(ann("readiness.status.sidecar.istio.io/periodSeconds", proxy_values.get("readinessPeriodSeconds", 15)) or 15),
+            "failure_threshold": int(ann("readiness.status.sidecar.istio.io/failureThreshold", proxy_values.get("readinessFailureThreshold", 4)) or 4),
+        },
+        "startup_probe": (
+            {"failure_threshold": int(startup.get("failureThreshold", 600))}
+            if startup.get("enabled", True)
+            else None
+        ),
+        "ca_address": ca_address,
+        "app_containers": [str(c.get("name")) for c in containers if c.get("name") != "istio-proxy"],
+        "pod_ports_json": _pod_ports_json(containers),
+        "workload_name": labels.get("service.istio.io/workload-name") or workload.name,
+        "owner": (
+            f"kubernetes://apis/{workload.api_version}/namespaces/{workload.namespace or 'default'}"
+            f"/{workload.kind.lower()}s/{workload.name}"
+            if workload.api_version and workload.name
+            else ""
+        ),
+        "canonical_name": _truncate_name(
+            _canonical(
+                labels,
+                ("service.istio.io/canonical-name", "app.kubernetes.io/name", "app"),
+                workload.name,
+            )
+        ),
+        "canonical_revision": _canonical(
+            labels,
+            ("service.istio.io/canonical-revision", "app.kubernetes.io/version", "version"),
+            "latest",
+        ),
+        "mesh_id": settings.value("global", "meshID", default="") or trust_domain,
+        "trust_domain": trust_domain,
+        "inbound_localhost": inbound_mode == "LOCALHOST",
+        "mesh_ports": {"outbound": str(outbound_port), "inbound": str(inbound_port)},
+        "compliance_policy": settings.compliance_policy or env.get("COMPLIANCE_POLICY", ""),
+        "user_volumes": user_volumes,
+        "user_volume_mounts": user_mounts,
+        "datadog_env": datadog,
+        "otel_env": [],
+        "trust_bundle_name": settings.value("global", "trustBundleName", default="") or "istio-ca-root-cert",
+        "crl_config_map_name": settings.value("pilot", "crlConfigMapName", default="") or "istio-ca-crl",
+        "cluster_trust_bundle": env.get("ENABLE_CLUSTER_TRUST_BUNDLE_API", "").lower() == "true",
+        "dns_search_namespaces": [],
+    }
+
+
+def _image(settings: InjectSettings, annotations: dict[str, Any], image: str) -> str:
+    override = annotations.get("sidecar.istio.io/proxyImage")
+    if isinstance(override, str) and "/" in override:
+        return override
+    return proxy_image(settings, str(image), annotations)
+
+
+def _truncate_name(name: str) -> str:
+    return name[:63].strip("-_.")
+
+
+def _json_map(text: Any) -> dict[str, Any]:
+    if not isinstance(text, str):
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,244 @@
+"""Inject one Kubernetes document (a workload, or a List of them), as pure data.
+
+`inject_document` finds the pod template of every workload kind Istio injects (matched on
+`kind` whatever the apiVersion), asks the policy whether to inject, injects, and returns
+the new document plus a report per workload. It never prints and never touches files.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from meshinject.errors import InjectionError, InputError, MeshInjectError
+from meshinject.inject.context import Workload
+from meshinject.inject.pod import inject_pod
+from meshinject.inject.settings import InjectSettings
+from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
+
+POD_TEMPLATE_KINDS = frozenset(
+    {
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "DeploymentConfig",
+    }
+)
+WORKLOAD_KINDS = POD_TEMPLATE_KINDS | {"Pod", "CronJob"}
+LIST_KINDS = frozenset({"List"})
+
+Outcome = Literal["injected", "skipped", "failed"]
+
+
+@dataclass
+class WorkloadReport:
+    kind: str
+    name: str
+    namespace: str
+    outcome: Outcome
+    reason: str
+    rule: str = ""
+    revision: str = ""
+    templates: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    error: MeshInjectError | None = None
+    item: int | None = None  # index inside a List
+
+
+@dataclass
+class DocumentResult:
+    data: Any
+    changed: bool
+    workloads: list[WorkloadReport]
+
+
+@dataclass(frozen=True)
+class InjectionRequest:
+    """Everything `inject_document` needs besides the document: frozen per run."""
+
+    settings: InjectSettings
+    policy: PolicySettings
+    default_namespace: str = "default"
+    namespaces: Mapping[str, NamespaceInfo] = field(default_factory=dict)
+    settings_for_revision: Callable[[str], InjectSettings] | None = None
+
+
+def is_workload(data: Any) -> bool:
+    return isinstance(data, dict) and (
+        data.get("kind") in WORKLOAD_KINDS or data.get("kind") in LIST_KINDS
+    )
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _pod_paths(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(path of the metadata Istio reads and writes, path of the pod spec)."""
+    if kind == "Pod":
+        return ("metadata",), ("spec",)
+    if kind == "CronJob":
+        return ("spec", "jobTemplate", "metadata"), ("spec", "jobTemplate", "spec", "template", "spec")
+    return ("spec", "template", "metadata"), ("spec", "template", "spec")
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _ensure(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    for key in path:
+        if not isinstance(data.get(key), dict):
+            data[key] = {}
+        data = data[key]
+    return data
+
+
+def _workload_identity(doc: dict[str, Any], namespace: str) -> Workload:
+    meta = doc.get("metadata") or {}
+    kind = str(doc.get("kind"))
+    api_version = str(doc.get("apiVersion") or "")
+    name = str(meta.get("name") or "")
+    if kind == "Pod" and meta.get("generateName"):
+        for ref in meta.get("ownerReferences") or []:
+            if isinstance(ref, dict) and ref.get("controller"):
+                return Workload(
+                    kind=str(ref.get("kind")), api_version=str(ref.get("apiVersion")),
+                    name=str(ref.get("name")), namespace=namespace,
+                )
+    return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
+
+
+def inject_document(data: Any, request: InjectionRequest) -> DocumentResult:
+    """Inject every workload in `data`; returns the original object when nothing changed."""
+    if not isinstance(data, dict):
+        return DocumentResult(data, False, [])
+    kind = data.get("kind")
+    if kind in LIST_KINDS:
+        return _inject_list(data, request)
+    if kind not in WORKLOAD_KINDS:
+        return DocumentResult(data, False, [])
+    new = copy.deepcopy(data)
+    report = _inject_workload(new, request)
+    changed = report.outcome == "injected"
+    return DocumentResult(new if changed else data, changed, [report])
+
+
+def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentResult:
+    items = data.get("items")
+    if items is None:
+        return DocumentResult(data, False, [])
+    if not isinstance(items, list):
+        raise InputError("List.items must be a sequence of objects")
+    new = copy.deepcopy(data)
+    reports: list[WorkloadReport] = []
+    for index, item in enumerate(new["items"]):
+        if not isinstance(item, dict):
+            raise InputError(f"List.items[{index}] must be a Kubernetes object, got {type(item).__name__}")
+        if item.get("kind") in WORKLOAD_KINDS:
+            report = _inject_workload(item, request)
+            report.item = index
+            reports.append(report)
+    changed = any(r.outcome == "injected" for r in reports)
+    return DocumentResult(new if changed else data, changed, reports)
+
+
+def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> WorkloadReport:
+    kind = str(doc.get("kind"))
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    name = str(meta.get("name") or meta.get("generateName") or "")
+    namespace = str(meta.get("namespace") or request.default_namespace)
+    report = WorkloadReport(kind=kind, name=name, namespace=namespace, outcome="skipped", reason="")
+    try:
+        _check_shape(doc, kind)
+        meta_path, spec_path = _pod_paths(kind)
+        pod_meta = _get(doc, meta_path) or {}
+        spec = _get(doc, spec_path)
+        template_meta = _get(doc, spec_path[:-1] + ("metadata",)) if kind != "Pod" else pod_meta
+        decision = _decide(pod_meta, spec, template_meta, namespace, request)
+        report.reason, report.rule = decision.reason, decision.rule
+        report.warnings.extend(decision.warnings)
+        if not decision.inject:
+            return report
+        revision = decision.revision or "default"
+        settings = request.settings
+        if request.settings_for_revision is not None:
+            settings = request.settings_for_revision(revision)
+        workload = _workload_identity(doc, str(meta.get("namespace") or "default"))
+        pod = {"metadata": copy.deepcopy(pod_meta), "spec": copy.deepcopy(spec)}
+        result = inject_pod(pod, workload=workload, settings=settings)
+        new_meta = result.pod.get("metadata") or {}
+        target_meta = _ensure(doc, meta_path)
+        for key in ("labels", "annotations"):
+            if new_meta.get(key):
+                target_meta[key] = new_meta[key]
+            elif key in target_meta and not new_meta.get(key):
+                target_meta.pop(key)
+        parent = _get(doc, spec_path[:-1])
+        assert isinstance(parent, dict)
+        parent[spec_path[-1]] = result.pod.get("spec") or {}
+        report.outcome = "injected"
+        report.revision = revision
+        report.templates = result.templates
+        report.warnings.extend(result.warnings)
+    except MeshInjectError as exc:
+        report.outcome = "failed"
+        report.reason = exc.message
+        report.error = exc
+    return report
+
+
+def _check_shape(doc: dict[str, Any], kind: str) -> None:
+    """The structure injection relies on, with messages that say what is wrong."""
+    meta_path, spec_path = _pod_paths(kind)
+    if kind != "Pod" and not isinstance(_get(doc, spec_path[:-1]), dict):
+        where = ".".join(spec_path[:-1])
+        raise InjectionError(f"{kind} has no pod template: {where} is required")
+    spec = _get(doc, spec_path)
+    if not isinstance(spec, dict):
+        raise InjectionError(f"{kind} has no pod spec: {'.'.join(spec_path)} must be a mapping")
+    for field_name in ("containers", "initContainers"):
+        containers = spec.get(field_name)
+        if containers is None:
+            continue
+        if not isinstance(containers, list):
+            raise InjectionError(f"{'.'.join(spec_path)}.{field_name} must be a list of containers")
+        for index, container in enumerate(containers):
+            if not isinstance(container, dict) or not isinstance(container.get("name"), str):
+                raise InjectionError(
+                    f"{'.'.join(spec_path)}.{field_name}[{index}] must be a container with a name"
+                )
+    meta = _get(doc, meta_path)
+    if meta is not None and not isinstance(meta, dict):
+        raise InjectionError(f"{'.'.join(meta_path)} must be a mapping")
+    for key in ("labels", "annotations"):
+        value = (meta or {}).get(key)
+        if value is not None and not isinstance(value, dict):
+            raise InjectionError(f"{'.'.join(meta_path)}.{key} must be a mapping")
+
+
+def _decide(
+    pod_meta: dict[str, Any], spec: dict[str, Any], template_meta: Any, namespace: str,
+    request: InjectionRequest,
+) -> Decision:
+    own_namespace = template_meta.get("namespace") if isinstance(template_meta, dict) else None
+    return decide(
+        pod_labels=_str_map(pod_meta.get("labels")),
+        pod_annotations=_str_map(pod_meta.get("annotations")),
+        host_network=spec.get("hostNetwork") is True,
+        pod_namespace=str(own_namespace) if own_namespace else None,
+        workload_namespace=namespace,
+        namespace=request.namespaces.get(namespace),
+        settings=request.policy,
+    )

@@ -1,0 +1,246 @@
+"""Inject one pod: render the templates, overlay them, then Istio's post-processing.
+
+The steps and their order follow Istio's injector so the result is what the cluster would
+run: strip a previous injection, render each selected template and strategically merge it
+over the pod, re-apply the user's own istio-proxy/istio-init fields, then cluster info,
+Prometheus merge, probe rewriting, the status annotation and container ordering.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from meshinject.errors import InjectionError
+from meshinject.inject import prometheus
+from meshinject.inject.context import Workload, build_context
+from meshinject.inject.merge import strategic_merge
+from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
+from meshinject.inject.quantity import canonical_resources
+from meshinject.inject.settings import InjectSettings
+from meshinject.inject.status import STATUS, OVERRIDES, InjectionStatus, strip_injection
+from meshinject.inject.templates import render_template, select_templates
+from meshinject.inject.validate import annotation_problems
+from meshinject.inject.yamldata import parse_proxy_config, parse_template_output
+
+PROXY = "istio-proxy"
+INIT_ORDER_NATIVE = ("enable-core-dump", PROXY, "istio-validation", "istio-init")
+
+
+@dataclass
+class PodResult:
+    pod: dict[str, Any]
+    templates: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
+
+
+def inject_pod(
+    pod: dict[str, Any], *, workload: Workload, settings: InjectSettings,
+    proxy_uid: int = 1337, proxy_gid: int = 1337,
+) -> PodResult:
+    """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified."""
+    original = copy.deepcopy(pod)
+    annotations = (original.get("metadata") or {}).get("annotations") or {}
+    problems = annotation_problems(annotations)
+    if problems:
+        raise InjectionError(problems[0][1])
+    from meshinject.config.merge import merge_proxy_config
+    from meshinject.config.proxyconfig import proxy_config_json
+
+    proxy_config = dict(settings.proxy_config)
+    if "proxy.istio.io/config" in annotations:
+        overlay = parse_proxy_config(str(annotations["proxy.istio.io/config"]))
+        proxy_config = merge_proxy_config(proxy_config, overlay)
+    pc_json = proxy_config_json(proxy_config)
+
+    stripped = strip_injection(original)
+    context = build_context(
+        settings=settings, pod=stripped, workload=workload, proxy_config=proxy_config,
+        proxy_config_json=pc_json, proxy_uid=proxy_uid, proxy_gid=proxy_gid,
+    )
+    names = select_templates(annotations, settings)
+    merged = copy.deepcopy(stripped)
+    template_pod: dict[str, Any] = {}
+    for name in names:
+        text = render_template(name, context, settings, stripped, workload)
+        overlay = parse_template_output(text, name)
+        template_pod = strategic_merge(template_pod, overlay)
+        merged = strategic_merge(merged, overlay)
+
+    _reapply_user_containers(merged, original, template_pod, context)
+    _post_process(merged, template_pod, context, settings)
+    return PodResult(pod=merged, templates=tuple(names))
+
+
+def _find(containers: Any, name: str) -> dict[str, Any] | None:
+    for c in containers or []:
+        if isinstance(c, dict) and c.get("name") == name:
+            return c
+    return None
+
+
+def _go_container(container: dict[str, Any]) -> dict[str, Any]:
+    """A container as Go serialises it in the overrides annotation (`resources` always there)."""
+    out = copy.deepcopy(container)
+    out["resources"] = canonical_resources(out.get("resources") or {})
+    return out
+
+
+def _reapply_user_containers(
+    merged: dict[str, Any], original: dict[str, Any], template_pod: dict[str, Any],
+    context: dict[str, Any],
+) -> None:
+    """The user's own istio-proxy / istio-init fields win over the template's (Istio overrides)."""
+    meta = original.get("metadata") or {}
+    ann = meta.get("annotations") or {}
+    status = InjectionStatus.parse(ann.get(STATUS))
+    try:
+        existing = json.loads(ann[OVERRIDES]) if OVERRIDES in ann else {}
+    except json.JSONDecodeError:
+        existing = {}
+    spec = original.get("spec") or {}
+    overrides: dict[str, list[dict[str, Any]]] = {}
+    for field_name in ("containers", "initContainers"):
+        already = status.containers if field_name == "containers" else status.init_containers
+        for c in (template_pod.get("spec") or {}).get(field_name) or []:
+            name = c.get("name")
+            if status.present and name in already:
+                continue
+            match = _find(existing.get(field_name), name)
+            source_field = field_name
+            if match is None:
+                match = _find(spec.get(field_name), name)
+            if match is None:
+                other = "initContainers" if field_name == "containers" else "containers"
+                match = _find(spec.get(other), name)
+                source_field = other
+            if match is None:
+                continue
+            overlay = copy.deepcopy(match)
+            if overlay.get("image") == "auto":
+                overlay.pop("image")
+            overrides.setdefault(field_name, []).append(_go_container(overlay))
+            merged_spec = merged.setdefault("spec", {})
+            if source_field != field_name:
+                merged_spec[source_field] = [
+                    x for x in merged_spec.get(source_field) or [] if x.get("name") != name
+                ]
+            overlay_for_merge = dict(overlay)
+            if "resources" in overlay_for_merge:
+                overlay_for_merge["resources"] = canonical_resources(overlay_for_merge["resources"])
+            merged["spec"] = strategic_merge(merged_spec, {field_name: [overlay_for_merge]})
+            _honour_user_run_as(merged["spec"], overlay, context)
+    if overrides and not status.present:
+        doc = {k: overrides[k] for k in ("containers", "initContainers") if k in overrides}
+        merged.setdefault("metadata", {}).setdefault("annotations", {})[OVERRIDES] = json.dumps(
+            doc, separators=(",", ":")
+        )
+
+
+def _honour_user_run_as(spec: dict[str, Any], overlay: dict[str, Any], context: dict[str, Any]) -> None:
+    """A user's runAsUser on istio-proxy is the UID iptables must exclude (and CNI validates as)."""
+    if overlay.get("name") != PROXY:
+        return
+    sc = overlay.get("securityContext") or {}
+    uid = sc.get("runAsUser")
+    if not uid:
+        return
+    tproxy = context["interception_mode"] == "TPROXY"
+    for init in spec.get("initContainers") or []:
+        if init.get("name") == "istio-init":
+            args = init.get("args") or []
+            for i, arg in enumerate(args[:-1]):
+                if arg == "-u" and args[i + 1] == context["iptables_uid"]:
+                    args[i + 1] = str(uid)
+        if init.get("name") == "istio-validation":
+            isc = init.setdefault("securityContext", {})
+            isc["runAsUser"] = uid
+            if sc.get("runAsGroup"):
+                isc["runAsGroup"] = sc["runAsGroup"]
+    if tproxy:
+        proxy = _find(spec.get("initContainers"), PROXY) or _find(spec.get("containers"), PROXY)
+        if proxy:
+            proxy.setdefault("securityContext", {})["runAsUser"] = 0
+
+
+def _post_process(
+    pod: dict[str, Any], template_pod: dict[str, Any], context: dict[str, Any],
+    settings: InjectSettings,
+) -> None:
+    meta = pod.setdefault("metadata", {})
+    annotations = meta.setdefault("annotations", {})
+    labels = meta.setdefault("labels", {})
+    spec = pod.setdefault("spec", {})
+    sidecar = _find(spec.get("containers"), PROXY) or _find(spec.get("initContainers"), PROXY)
+    network = labels.get("topology.istio.io/network") or settings.value("global", "network", default="")
+    if network and sidecar is not None:
+        env = [e for e in sidecar.get("env") or [] if e.get("name") != "ISTIO_META_NETWORK"]
+        env.append({"name": "ISTIO_META_NETWORK", "value": network})
+        sidecar["env"] = env
+        labels["topology.istio.io/network"] = network
+    mesh_status_port = int((settings.proxy_config or {}).get("statusPort", 15020))
+    prometheus.apply_merge(pod, sidecar, mesh_status_port, settings)
+    if sidecar is not None and _rewrite_enabled(annotations, settings):
+        probers = dump_app_probers(spec, mesh_status_port)
+        if probers:
+            sidecar.setdefault("env", []).append(
+                {"name": "ISTIO_KUBE_APP_PROBERS", "value": probers_json(probers)}
+            )
+        status_port = int(annotations.get("status.sidecar.istio.io/port", mesh_status_port))
+        rewrite_probes(spec, status_port)
+    annotations[STATUS] = InjectionStatus.from_template(template_pod, settings.revision).render()
+    for key, value in settings.injected_annotations.items():
+        annotations[key] = value
+    _reorder(spec, context)
+    _drop_nulls(spec, template_pod)
+    if not labels:
+        meta.pop("labels")
+
+
+def _rewrite_enabled(annotations: dict[str, Any], settings: InjectSettings) -> bool:
+    value = annotations.get("sidecar.istio.io/rewriteAppHTTPProbers")
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "t", "f"):
+        return value.lower() in ("true", "1", "t")
+    return bool(settings.value("sidecarInjectorWebhook", "rewriteAppHTTPProbe", default=True))
+
+
+def _move(containers: list[dict[str, Any]], name: str, *, first: bool) -> list[dict[str, Any]]:
+    found = [c for c in containers if c.get("name") == name]
+    rest = [c for c in containers if c.get("name") != name]
+    return found + rest if first else rest + found
+
+
+def _reorder(spec: dict[str, Any], context: dict[str, Any]) -> None:
+    if spec.get("containers"):
+        spec["containers"] = _move(spec["containers"], PROXY, first=bool(context["hold_application"]))
+    inits = spec.get("initContainers")
+    if not inits:
+        return
+    if _find(inits, PROXY) is not None:
+        for name in INIT_ORDER_NATIVE:
+            inits = _move(inits, name, first=True)
+    else:
+        inits = _move(inits, "enable-core-dump", first=True)
+        inits = _move(inits, "istio-validation", first=True)
+        inits = _move(inits, "istio-init", first=False)
+    spec["initContainers"] = inits
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _drop_nulls(spec: dict[str, Any], template_pod: dict[str, Any]) -> None:
+    """Go drops nil fields of the injected items (a volume's `emptyDir:` with no value)."""
+    tspec = template_pod.get("spec") or {}
+    for field_name in ("containers", "initContainers", "volumes"):
+        names = {c.get("name") for c in tspec.get(field_name) or [] if isinstance(c, dict)}
+        items = spec.get(field_name)
+        if items:
+            spec[field_name] = [_without_nulls(i) if i.get("name") in names else i for i in items]

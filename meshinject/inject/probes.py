@@ -1,0 +1,128 @@
+"""Application probe rewriting: kubelet probes go through the sidecar's status port.
+
+With mTLS the kubelet cannot reach the app's HTTP/TCP/gRPC probes directly, so Istio points
+each probe at the agent (`/app-health/<container>/readyz` on the status port) and hands the
+original probes to the agent in `ISTIO_KUBE_APP_PROBERS`. Lifecycle hooks are treated alike
+(`/app-lifecycle/<container>/prestopz`). Exec probes are left alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+PROXY = "istio-proxy"
+PROBES = (("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz"))
+HOOKS = (("preStop", "prestopz"), ("postStart", "poststartz"))
+
+
+def app_health_path(container: str, suffix: str) -> str:
+    return f"/app-health/{container}/{suffix}"
+
+
+def app_lifecycle_path(container: str, suffix: str) -> str:
+    return f"/app-lifecycle/{container}/{suffix}"
+
+
+def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for field in ("containers", "initContainers"):
+        for c in spec.get(field) or []:
+            if isinstance(c, dict) and c.get("name") != PROXY:
+                out.append(c)
+    return out
+
+
+def _named_ports(container: dict[str, Any]) -> dict[str, int]:
+    ports = {}
+    for port in container.get("ports") or []:
+        if isinstance(port, dict) and port.get("name"):
+            ports[str(port["name"])] = port.get("containerPort")
+    return ports
+
+
+def _prober(probe: Any, ports: dict[str, int], target_port: int) -> dict[str, Any] | None:
+    """The agent's view of a kubelet probe, with named ports resolved; None = not rewritten."""
+    if not isinstance(probe, dict):
+        return None
+    timeout = probe.get("timeoutSeconds")
+    for action in ("httpGet", "tcpSocket", "grpc"):
+        spec = probe.get(action)
+        if not isinstance(spec, dict):
+            continue
+        spec = copy.deepcopy(spec)
+        if action != "grpc":
+            port = spec.get("port")
+            if isinstance(port, str) and not port.isdigit():
+                if port not in ports:
+                    return None
+                spec["port"] = ports[port]
+            elif port is not None and int(port) == target_port:
+                return None  # already points at the agent
+        out: dict[str, Any] = {action: spec}
+        if timeout:
+            out["timeoutSeconds"] = timeout
+        return out
+    return None
+
+
+def dump_app_probers(spec: dict[str, Any], target_port: int) -> dict[str, Any]:
+    """Collect the probes the agent must run, keyed by their rewritten path."""
+    out: dict[str, Any] = {}
+    for container in _containers(spec):
+        name = str(container.get("name"))
+        ports = _named_ports(container)
+        for field, suffix in PROBES:
+            prober = _prober(container.get(field), ports, target_port)
+            if prober:
+                out[app_health_path(name, suffix)] = prober
+        lifecycle = container.get("lifecycle")
+        if isinstance(lifecycle, dict):
+            for field, suffix in HOOKS:
+                prober = _prober(lifecycle.get(field), ports, target_port)
+                if prober:
+                    out[app_lifecycle_path(name, suffix)] = prober
+    return dict(sorted(out.items()))
+
+
+def _rewritten(probe: Any, path: str, status_port: int, *, hook: bool) -> Any:
+    if not isinstance(probe, dict):
+        return probe
+    if isinstance(probe.get("httpGet"), dict):
+        new = dict(probe)
+        http = dict(probe["httpGet"])
+        http["port"] = status_port
+        http["path"] = path
+        if http.get("scheme") == "HTTPS":
+            http["scheme"] = "HTTP"
+        new["httpGet"] = http
+        return new
+    for action in ("tcpSocket",) if hook else ("tcpSocket", "grpc"):
+        if isinstance(probe.get(action), dict):
+            new = {k: v for k, v in probe.items() if k != action}
+            new["httpGet"] = {"path": path, "port": status_port}
+            return new
+    return probe
+
+
+def rewrite_probes(spec: dict[str, Any], status_port: int) -> None:
+    """Point every HTTP/TCP/gRPC probe and hook of the app containers at the agent, in place."""
+    for container in _containers(spec):
+        name = str(container.get("name"))
+        for field, suffix in PROBES:
+            if field in container:
+                path = app_health_path(name, suffix)
+                container[field] = _rewritten(container[field], path, status_port, hook=False)
+        lifecycle = container.get("lifecycle")
+        if isinstance(lifecycle, dict):
+            lifecycle = dict(lifecycle)
+            for field, suffix in HOOKS:
+                if field in lifecycle:
+                    path = app_lifecycle_path(name, suffix)
+                    lifecycle[field] = _rewritten(lifecycle[field], path, status_port, hook=True)
+            container["lifecycle"] = lifecycle
+
+
+def probers_json(probers: dict[str, Any]) -> str:
+    return json.dumps(probers, separators=(",", ":"), ensure_ascii=False)

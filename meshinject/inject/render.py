@@ -1,0 +1,86 @@
+"""The sandboxed Jinja environment that renders injection templates.
+
+Templates are package data (`meshinject/templates/*.yaml.j2` in the wheel, the repository's
+top-level `templates/` in a checkout). They render YAML text; every value that comes from a
+manifest passes through `q` or `to_flow`, which emit quoted scalars / JSON flow collections,
+so no annotation, label or name can add structure to the output.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError as JinjaTemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from meshinject.errors import TemplateError
+
+# Characters a YAML double-quoted scalar may not hold raw: C0/C1 controls, DEL, the YAML 1.1
+# line separators (which would fold the line) and the BOM.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    short = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
+    return short.get(char) or f"\\u{ord(char):04x}"
+
+
+def yaml_quote(value: object) -> str:
+    """Return `value` as a YAML double-quoted scalar (always a string when read back)."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _UNSAFE.sub(_escape, body) + '"'
+
+
+def to_flow(value: object) -> str:
+    """Render data as a single-line flow collection (JSON, which YAML reads identically)."""
+    return _UNSAFE.sub(_escape, json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+
+
+def yaml_bool(value: object) -> str:
+    return "true" if value else "false"
+
+
+def templates_dir() -> Path:
+    """Where the built-in templates live: inside the installed package, else the checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@functools.cache
+def environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(templates_dir())),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(q=yaml_quote, to_flow=to_flow, yaml_bool=yaml_bool)
+    return env
+
+
+def builtin_template_names() -> list[str]:
+    return sorted(p.name.removesuffix(".yaml.j2") for p in templates_dir().glob("*.yaml.j2"))
+
+
+def render_builtin(name: str, context: dict[str, Any]) -> str:
+    """Render the built-in template `name` (e.g. "sidecar") with `context`."""
+    try:
+        template = environment().get_template(f"{name}.yaml.j2")
+        return template.render(context)
+    except JinjaTemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"line {line}: " if line else ""
+        raise TemplateError(f'template "{name}": {where}{exc}') from None

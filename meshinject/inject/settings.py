@@ -1,0 +1,58 @@
+"""What the injection core needs from the configuration, as one frozen value.
+
+`meshinject.config.Config` is the user-facing, validated configuration; the core reads it
+through this narrow view so it can be built from a Config or directly in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+NativeMode = Literal["true", "false", "auto"]
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """One injection template: Jinja (built in) or Go text/template (from the user's values)."""
+
+    name: str
+    text: str
+    syntax: Literal["go", "jinja"]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class InjectSettings:
+    values: dict[str, Any]
+    mesh: dict[str, Any]
+    proxy_config: dict[str, Any]
+    revision: str = ""
+    native_mode: NativeMode = "auto"
+    kube_version: tuple[int, int] | None = None
+    platform: str = ""
+    compliance_policy: str = ""
+    custom_templates: dict[str, TemplateSource] = field(default_factory=dict)
+    default_templates: tuple[str, ...] = ("sidecar",)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    injected_annotations: dict[str, str] = field(default_factory=dict)
+
+    def value(self, *path: str, default: Any = None) -> Any:
+        """Read `values.a.b.c`, returning `default` where any step is missing or null."""
+        node: Any = self.values
+        for key in path:
+            if not isinstance(node, dict) or node.get(key) is None:
+                return default
+            node = node[key]
+        return node
+
+    @property
+    def pilot_env(self) -> dict[str, str]:
+        env = self.value("pilot", "env", default={})
+        return {str(k): _env_string(v) for k, v in env.items()} if isinstance(env, dict) else {}
+
+
+def _env_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

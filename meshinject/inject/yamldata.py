@@ -1,0 +1,41 @@
+"""Reading YAML the core needs as data: rendered templates and the proxy-config annotation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meshinject.errors import InjectionError, MeshInjectError, TemplateError
+from meshinject.yamltext import load_document
+
+
+def parse_template_output(text: str, name: str) -> dict[str, Any]:
+    """A rendered template must be one YAML mapping (a partial pod)."""
+    try:
+        data = load_document(text).data
+    except MeshInjectError as exc:
+        raise TemplateError(
+            f'template "{name}" rendered invalid YAML (check the injection template): '
+            f"line {exc.location.line}: {exc.message}"
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError(f'template "{name}" must render a mapping, got {type(data).__name__}')
+    return data
+
+
+def parse_proxy_config(text: str) -> dict[str, Any]:
+    """The `proxy.istio.io/config` annotation: a ProxyConfig in YAML or JSON."""
+    try:
+        data = load_document(text).data
+    except MeshInjectError as exc:
+        raise InjectionError(
+            f"invalid value for annotation 'proxy.istio.io/config': {exc.message}"
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InjectionError(
+            "invalid value for annotation 'proxy.istio.io/config': expected a ProxyConfig mapping"
+        )
+    return data
