@@ -113,7 +113,8 @@ def to_port_list(value: Any, *, wildcard: bool) -> str:
     for raw in stripped.split(","):
         port = raw.strip()
         if not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise ValueError(f"invalid port {port!r} in port list {show(text)}")
+            where = f" in port list {show(text)}" if "," in stripped else ""
+            raise ValueError(f"invalid port {port!r}{where}")
     return text
 
 
@@ -127,7 +128,8 @@ def to_cidr_list(value: Any, *, wildcard: bool) -> str:
         try:
             ipaddress.ip_network(part.strip(), strict=False)
         except ValueError:
-            raise ValueError(f"invalid CIDR {part.strip()!r} in {show(text)}") from None
+            where = f" in {show(text)}" if "," in stripped else ""
+            raise ValueError(f"invalid CIDR {part.strip()!r}{where}") from None
     return text
 
 
