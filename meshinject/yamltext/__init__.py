@@ -6,14 +6,20 @@ splices at node positions from libyaml's event marks (see `splice.py`), with a v
 ruamel.yaml round-trip as the fallback (`roundtrip.py`).
 """
 
+from meshinject.yamltext.edit import EDIT_PATHS, edit_document, edit_document_ex
+from meshinject.yamltext.emit import dump_yaml
 from meshinject.yamltext.loaded import LoadedDocument, load_document
 from meshinject.yamltext.sniff import Sniff, sniff_kind
 from meshinject.yamltext.split import RawDocument, split_stream
 
 __all__ = [
+    "EDIT_PATHS",
     "LoadedDocument",
     "RawDocument",
     "Sniff",
+    "dump_yaml",
+    "edit_document",
+    "edit_document_ex",
     "load_document",
     "sniff_kind",
     "split_stream",

@@ -1,0 +1,59 @@
+"""`edit_document`: splice when possible, round-trip when not, verify always."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Literal
+
+from ruamel.yaml.error import YAMLError
+
+from meshinject.errors import InputError
+from meshinject.yamltext.diff import same
+from meshinject.yamltext.emit import Style
+from meshinject.yamltext.loaded import LoadedDocument, load_document
+from meshinject.yamltext.roundtrip import roundtrip_edit
+from meshinject.yamltext.splice import Splicer, Unsupported, measure_style
+
+EditPath = Literal["splice", "roundtrip"]
+
+# How often each path was taken in this process (tests and the benchmark assert that
+# ordinary manifests never need the round-trip).
+EDIT_PATHS: Counter[str] = Counter()
+
+
+def _verified(text: str, new: Any) -> bool:
+    try:
+        return same(load_document(text).data, new)
+    except InputError:
+        return False
+
+
+def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
+    """Like `edit_document`, also saying which path produced the text."""
+    if same(doc.data, new_data):
+        return doc.text, "splice"
+    reason = ""
+    style: Style | None = None
+    try:
+        splicer = Splicer(doc)
+        style = splicer.style
+        text = splicer.run(doc.data, new_data)
+        if _verified(text, new_data):
+            EDIT_PATHS["splice"] += 1
+            return text, "splice"
+        reason = "spliced text did not read back as the new data"
+    except Unsupported as exc:
+        reason = str(exc)
+    try:
+        text = roundtrip_edit(doc.text, doc.data, new_data, style or measure_style(doc.root))
+    except (YAMLError, ValueError, TypeError, KeyError) as exc:
+        raise InputError(f"cannot edit this document safely: {reason}; {exc}") from None
+    if not _verified(text, new_data):
+        raise InputError(f"cannot edit this document safely: {reason}")
+    EDIT_PATHS["roundtrip"] += 1
+    return text, "roundtrip"
+
+
+def edit_document(doc: LoadedDocument, new_data: Any) -> str:
+    """Minimal text edit of `doc` so that `load_document(result).data == new_data`."""
+    return edit_document_ex(doc, new_data)[0]

@@ -1,0 +1,367 @@
+"""Edit a document by splicing new text into the original at node positions.
+
+The edit is a structural diff of old and new data turned into (start, end, text)
+replacements on the document text; everything outside them is untouched. Insertions and
+deletions are designed as exact inverses: an entry or item is inserted as whole lines at
+a line start (or after `- ` for the first key of an item) and deleted as exactly those
+lines, so deleting what an earlier edit inserted gives back the earlier text.
+
+Anything this module cannot place with confidence raises `Unsupported`; the caller then
+falls back to the ruamel round-trip. The caller also verifies every spliced result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from meshinject.yamltext.diff import match_items, same
+from meshinject.yamltext.emit import (
+    Style,
+    entry_lines,
+    flow_text,
+    item_lines,
+    literal_ok,
+    scalar_text,
+    single_item_lines,
+    value_after_key,
+)
+from meshinject.yamltext.loaded import LoadedDocument
+from meshinject.yamltext.nodes import (
+    AliasNode,
+    Entry,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    content_end,
+)
+
+# Flow collections that change are re-rendered in flow style only while this short.
+_MAX_FLOW_WIDTH = 80
+
+
+class Unsupported(Exception):
+    """The edit cannot be spliced safely (the round-trip fallback takes over)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where a node sits: the document root, a mapping entry, or a sequence item."""
+
+    entry: Entry | None = None
+    dash: int = -1  # offset of the item's `-` when the node is a sequence item
+
+
+_ROOT = _Where()
+
+
+def measure_style(root: Node | None) -> Style:
+    """The document's indentation step, sequence-indent habit and quote preference."""
+    steps: Counter[int] = Counter()
+    seq_votes: Counter[bool] = Counter()
+    quotes: Counter[str] = Counter()
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            for entry in node.entries:
+                value = entry.value
+                if not node.flow and isinstance(value, MappingNode) and not value.flow:
+                    if value.col > entry.key_node.col and value.line > entry.key_node.line:
+                        steps[value.col - entry.key_node.col] += 1
+                elif not node.flow and isinstance(value, SequenceNode) and not value.flow:
+                    seq_votes[value.col > entry.key_node.col] += 1
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.items)
+        elif isinstance(node, ScalarNode) and node.style in ("'", '"'):
+            quotes[node.style] += 1
+    indent = steps.most_common(1)[0][0] if steps else 2
+    indented = seq_votes[True] > seq_votes[False]
+    quote = ""
+    if quotes:
+        quote = '"' if quotes['"'] >= quotes["'"] else "'"
+    return Style(indent=indent, indent_sequences=indented, quote=quote)
+
+
+class Splicer:
+    def __init__(self, doc: LoadedDocument) -> None:
+        self.text = doc.text
+        self.root = doc.root
+        self.style = measure_style(self.root)
+        self.edits: list[tuple[int, int, str]] = []
+
+    # -- text positions -------------------------------------------------------------
+
+    def line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def line_end(self, pos: int) -> int:
+        """Offset of the newline ending the line of `pos` (or the end of the text)."""
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end
+
+    def after_line(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end + 1
+
+    def first_on_line(self, pos: int) -> bool:
+        return not self.text[self.line_start(pos) : pos].strip(" ")
+
+    def add(self, start: int, end: int, text: str) -> None:
+        self.edits.append((start, end, text))
+
+    def delete_lines(self, first_line_start: int, end: int) -> None:
+        """Delete whole lines; at an end without newline, eat the newline before them."""
+        if end == len(self.text) and not self.text.endswith("\n") and first_line_start > 0:
+            first_line_start -= 1
+        self.add(first_line_start, end, "")
+
+    def insert_lines(self, pos: int, lines: list[str]) -> None:
+        """Insert whole lines at a line start, or at the end of a text without newline."""
+        if pos == len(self.text) and self.text and not self.text.endswith("\n"):
+            self.add(pos, pos, "\n" + "\n".join(lines))
+        else:
+            self.add(pos, pos, "\n".join(lines) + "\n")
+
+    # -- the diff walk --------------------------------------------------------------
+
+    def run(self, old: Any, new: Any) -> str:
+        if self.root is None:
+            raise Unsupported("empty document")
+        self.edit(self.root, old, new, _ROOT)
+        return self.apply()
+
+    def edit(self, node: Node, old: Any, new: Any, where: _Where) -> None:
+        if same(old, new):
+            return
+        if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
+            if node.flow:
+                self.edit_flow(node, new, where)
+            else:
+                self.edit_mapping(node, old, new, where)
+        elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
+            if node.flow:
+                self.edit_flow(node, new, where)
+            else:
+                self.edit_sequence(node, old, new, where)
+        else:
+            self.replace(node, new, where)
+
+    def edit_flow(self, node: MappingNode | SequenceNode, new: Any, where: _Where) -> None:
+        text = self.text[node.start : node.end]
+        has_content = node.entries if isinstance(node, MappingNode) else node.items
+        if new and has_content and "\n" not in text:
+            flow = flow_text(new, self.style.quote)
+            if len(flow) <= _MAX_FLOW_WIDTH and "\n" not in flow:
+                if node.anchor is not None:
+                    raise Unsupported("anchored node changes")
+                self.add(node.start, node.end, flow)
+                return
+        self.replace(node, new, where)
+
+    def edit_mapping(
+        self, node: MappingNode, old: dict[str, Any], new: dict[str, Any], where: _Where
+    ) -> None:
+        entries = node.entries
+        if node.anchor is not None or any(e.is_merge for e in entries):
+            raise Unsupported("anchors or merge keys in an edited mapping")
+        by_key = {e.key: e for e in entries}
+        if len(by_key) != len(old) or by_key.keys() != old.keys():
+            raise Unsupported("mapping entries do not match the data")
+        for e in entries:
+            k = e.key_node
+            if not isinstance(k, ScalarNode) or k.style in ("|", ">") or k.col != node.col:
+                raise Unsupported("complex mapping key")
+        kept = [e for e in entries if e.key in new]
+        if not new or not kept:
+            self.replace(node, new, where)
+            return
+        for e in kept:
+            self.edit(e.value, old[e.key], new[e.key], _Where(entry=e))
+        for i, e in enumerate(entries):
+            if e.key not in new:
+                self.delete_entry(e, entries[i + 1 :], new)
+        self.insert_entries(node, old, new, by_key)
+
+    def delete_entry(self, entry: Entry, later: list[Entry], new: dict[str, Any]) -> None:
+        key_start = entry.key_node.start
+        end = self.after_line(content_end(entry.value, self.text))
+        if self.first_on_line(key_start):
+            self.delete_lines(self.line_start(key_start), end)
+            return
+        # The first key of a `- ` item: pull the next surviving key up onto the dash line.
+        following = next((e for e in later if e.key in new), None)
+        if following is None:
+            raise Unsupported("removing the only key on a dash line")
+        self.add(key_start, following.key_node.start, "")
+
+    def insert_entries(
+        self, node: MappingNode, old: dict[str, Any], new: dict[str, Any], by_key: dict[str, Entry]
+    ) -> None:
+        keys = list(new)
+        pending: dict[str, Any] = {}
+        for index, key in enumerate(keys):
+            if key in old:
+                continue
+            pending[key] = new[key]
+            successor = keys[index + 1] if index + 1 < len(keys) else None
+            if successor is not None and successor not in old:
+                continue  # the next key is new too: insert them together
+            lines = entry_lines(pending, node.col, self.style)
+            pending = {}
+            if successor is None:
+                last = node.entries[-1]
+                self.insert_lines(self.after_line(content_end(last.value, self.text)), lines)
+                continue
+            start = by_key[successor].key_node.start
+            if self.first_on_line(start):
+                self.insert_lines(self.line_start(start), lines)
+            else:
+                text = "\n".join(lines)[node.col :] + "\n" + " " * node.col
+                self.add(start, start, text)
+
+    def dash_of(self, seq: SequenceNode, item: Node) -> int:
+        """Offset of the `-` that introduces `item` in a block sequence."""
+        pos = item.start
+        col = seq.col
+        text = self.text
+        while True:
+            line_start = self.line_start(pos)
+            dash = line_start + col
+            if (
+                dash <= item.start
+                and text[dash : dash + 1] == "-"
+                and text[dash + 1 : dash + 2] in (" ", "\t", "\n", "")
+                and not text[line_start:dash].strip(" -")
+            ):
+                return dash
+            if line_start == 0 or line_start <= seq.start:
+                raise Unsupported("cannot find a sequence item's dash")
+            pos = line_start - 1
+
+    def edit_sequence(
+        self, node: SequenceNode, old: list[Any], new: list[Any], where: _Where
+    ) -> None:
+        items = node.items
+        if node.anchor is not None or len(items) != len(old):
+            raise Unsupported("anchored or inconsistent sequence")
+        pairs = match_items(old, new) if new else None
+        if not pairs:
+            self.replace(node, new, where)
+            return
+        dashes = [self.dash_of(node, item) for item in items]
+        matched = {i for i, _ in pairs}
+        for i, j in pairs:
+            self.edit(items[i], old[i], new[j], _Where(dash=dashes[i]))
+        for i, item in enumerate(items):
+            if i not in matched:
+                if not self.first_on_line(dashes[i]):
+                    raise Unsupported("removing an item that shares its line")
+                end = self.after_line(content_end(item, self.text))
+                self.delete_lines(self.line_start(dashes[i]), end)
+        new_to_old = {j: i for i, j in pairs}
+        pending: list[Any] = []
+        for j, value in enumerate(new):
+            if j in new_to_old:
+                continue
+            pending.append(value)
+            if j + 1 < len(new) and j + 1 not in new_to_old:
+                continue
+            lines = item_lines(pending, node.col, self.style)
+            pending = []
+            successor = next(
+                (new_to_old[k] for k in range(j + 1, len(new)) if k in new_to_old), None
+            )
+            if successor is None:
+                end = self.after_line(content_end(items[-1], self.text))
+                self.insert_lines(end, lines)
+            elif self.first_on_line(dashes[successor]):
+                self.insert_lines(self.line_start(dashes[successor]), lines)
+            else:
+                raise Unsupported("inserting before an item that shares its line")
+
+    # -- replacing a whole value ----------------------------------------------------
+
+    def replace(self, node: Node, new: Any, where: _Where) -> None:
+        if node.anchor is not None:
+            raise Unsupported("anchored node changes")
+        if isinstance(node, ScalarNode) and node.style not in ("|", ">"):
+            one_line = not isinstance(new, dict | list) and not (
+                isinstance(new, str) and literal_ok(new)
+            )
+            if one_line and node.start < node.end:
+                text = scalar_text(new, quote=self.style.quote, prefer=node.style)
+                self.add(node.start, node.end, text)
+                return
+        if where.entry is not None:
+            self.replace_entry_value(node, new, where.entry)
+        elif where.dash >= 0:
+            if node.start == node.end:
+                raise Unsupported("empty sequence item")
+            col = where.dash - self.line_start(where.dash)
+            lines = single_item_lines(new, col, self.style)
+            end = content_end(node, self.text)
+            self.add(where.dash, end, "\n".join(lines)[col:])
+        else:
+            end = content_end(node, self.text)
+            if isinstance(new, dict) and new:
+                lines = entry_lines(new, 0, self.style)
+            elif isinstance(new, list) and new:
+                lines = item_lines(new, 0, self.style)
+            else:
+                raise Unsupported("replacing a scalar document")
+            if node.col != 0:
+                raise Unsupported("indented root")
+            self.add(node.start, end, "\n".join(lines))
+
+    def replace_entry_value(self, node: Node, new: Any, entry: Entry) -> None:
+        key = entry.key_node
+        colon = self.text.find(":", key.end)
+        if colon < 0 or self.text[key.end : colon].strip(" "):
+            raise Unsupported("cannot find the key's colon")
+        after_colon = colon + 1
+        after, below = value_after_key(new, key.col, self.style)
+        end = content_end(node, self.text)
+        if isinstance(node, AliasNode | ScalarNode) or node.flow:
+            if node.line != key.line:
+                raise Unsupported("value on the line after its key")
+            # `key: {}  # c` -> `key:  # c` + block lines below: the comment stays put.
+            self.add(after_colon, end, after)
+            if below:
+                self.add(self.line_end(end), self.line_end(end), "\n" + "\n".join(below))
+            return
+        # A block collection below the key: keep the key line (and its comment) as is.
+        if after:
+            self.add(after_colon, after_colon, after)
+        body = "\n" + "\n".join(below) if below else ""
+        self.add(self.line_end(key.start), end, body)
+
+    # -- applying -------------------------------------------------------------------
+
+    def apply(self) -> str:
+        edits = sorted(enumerate(self.edits), key=lambda x: (x[1][0], x[0]))
+        merged: list[tuple[int, int, str]] = []
+        for _, (start, end, text) in edits:
+            if merged and start < merged[-1][1]:
+                prev_start, prev_end, prev_text = merged[-1]
+                if text or prev_text:
+                    raise Unsupported("overlapping edits")
+                merged[-1] = (prev_start, max(prev_end, end), "")
+                continue
+            merged.append((start, end, text))
+        out: list[str] = []
+        pos = 0
+        for start, end, text in merged:
+            out.append(self.text[pos:start])
+            out.append(text)
+            pos = end
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+def splice_edit(doc: LoadedDocument, new: Any) -> str:
+    """`doc.text` with the minimal splices that make its data `new` (unverified)."""
+    return Splicer(doc).run(doc.data, new)
