@@ -1,5 +1,10 @@
 """Layering of defaults, values files, IstioOperator files and inject-config files."""
 
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 from config_helpers import fixture
 from pydantic import ValidationError
@@ -9,8 +14,8 @@ from meshinject.config.merge import deep_merge
 
 
 def test_deep_merge_merges_maps_replaces_lists_and_null_deletes() -> None:
-    base = {"a": {"b": 1, "c": [1, 2], "d": {"e": 1}}, "keep": True}
-    overlay = {"a": {"b": 2, "c": [3], "d": None, "new": "x"}, "gone": None}
+    base: dict[str, Any] = {"a": {"b": 1, "c": [1, 2], "d": {"e": 1}}, "keep": True}
+    overlay: dict[str, Any] = {"a": {"b": 2, "c": [3], "d": None, "new": "x"}, "gone": None}
     assert deep_merge(base, overlay) == {"a": {"b": 2, "c": [3], "new": "x"}, "keep": True}
     assert base["a"]["d"] == {"e": 1}  # inputs are not modified
 
@@ -146,4 +151,21 @@ def test_revision_platform_and_compliance_policy() -> None:
 def test_config_is_frozen() -> None:
     config = build_config(ConfigSources())
     with pytest.raises(ValidationError):
-        config.revision = "x"  # type: ignore[misc]
+        config.revision = "x"
+
+
+def test_whole_helm_values_file_is_accepted_and_its_mesh_config_applies() -> None:
+    config = build_config(ConfigSources(values_files=[fixture("helm-values.yaml")]))
+    values = config.values_dict()
+    assert values["revisionTags"] == ["stable"]
+    assert values["gateways"]["istio-ingressgateway"] == {"type": "LoadBalancer"}
+    assert values["_internal_defaults_do_not_set"] == {"autoscaleEnabled": True}
+    assert values["global"]["proxy"]["holdApplicationUntilProxyStarts"] is True
+    assert config.mesh_dict()["accessLogFile"] == "/dev/stdout"
+    assert config.default_proxy_config()["proxyMetadata"] == {"FROM_VALUES": "1"}
+
+
+def test_importing_the_package_does_not_load_pydantic() -> None:
+    code = "import sys, meshinject.config; sys.exit('pydantic' in sys.modules)"
+    root = str(Path(__file__).resolve().parents[2])
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0

@@ -1,11 +1,13 @@
 """Istio's mesh-config merge rules."""
 
+from typing import Any
+
 from config_helpers import fixture
 
 from meshinject.config import ConfigSources, build_config, merge_proxy_config
 
 
-def _mesh(*files: str) -> dict:
+def _mesh(*files: str) -> dict[str, Any]:
     return build_config(ConfigSources(mesh_config_files=[fixture(f) for f in files])).mesh_dict()
 
 
