@@ -1,0 +1,73 @@
+"""A Go `text/template` interpreter with Sprig's and Istio's template functions.
+
+    tpl = parse_template(text, "custom")          # TemplateError on syntax errors
+    out = tpl.execute(data, funcs={"extra": fn})  # TemplateError on runtime errors
+    out = render_string(text, "custom", data)     # both at once (parse cached)
+
+Data is plain Python (dict, list, str, int, float, bool, None); see `values` for how
+`.Field` reads dicts. Functions are looked up in the caller's `funcs`, then Istio's
+table, then Sprig's, then Go's builtins. Function names are checked when a template
+is executed (Go checks them at parse time, but the caller's functions are only known
+then): an unknown name fails the whole execution, even in a branch not taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from .builtins import BUILTINS, StringMap
+from .evaluate import Executor, Unsupported
+from .istio_funcs import ISTIO
+from .nodes import Tree
+from .parser import parse
+from .sprig import SPRIG
+
+Func = Callable[..., Any]
+
+#: Every default function: Istio's over Sprig's over Go's builtins.
+DEFAULT_FUNCS: dict[str, Func] = {**BUILTINS, **SPRIG, **ISTIO}
+
+
+class GoTemplate:
+    """A parsed template (with the templates it `define`s); execute it many times."""
+
+    def __init__(self, name: str, trees: Mapping[str, Tree]) -> None:
+        self.name = name
+        self.trees = dict(trees)
+
+    def execute(self, data: Any, *, funcs: Mapping[str, Func] | None = None) -> str:
+        """Render the template with `data` as dot and `$`; `funcs` add or override."""
+        executor = Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs)
+        return executor.run(self.name, data)
+
+    def __repr__(self) -> str:
+        return f"GoTemplate({self.name!r}, templates={sorted(self.trees)!r})"
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, name: str) -> GoTemplate:
+    return GoTemplate(name, parse(text, name))
+
+
+def parse_template(text: str, name: str) -> GoTemplate:
+    """Parse Go template `text` named `name` (parse results are cached by text)."""
+    return _parse_cached(text, name)
+
+
+def render_string(
+    text: str, name: str, data: Any, funcs: Mapping[str, Func] | None = None
+) -> str:
+    """Parse (cached) and execute in one call."""
+    return parse_template(text, name).execute(data, funcs=funcs)
+
+
+__all__ = [
+    "DEFAULT_FUNCS",
+    "GoTemplate",
+    "StringMap",
+    "Unsupported",
+    "parse_template",
+    "render_string",
+]

@@ -1,0 +1,87 @@
+"""Go semantics of data-model values: truth, emptiness, field access, function errors.
+
+Field access `.Foo` on a dict reads key `Foo`, or else `foo` (first letter lower-cased),
+so Go struct-style templates read JSON-shaped Kubernetes data. A missing key yields
+`MISSING` (Go's invalid value, printed `<no value>`); a key holding None yields None
+(a nil interface: a further `.Bar` on it is Go's "nil pointer evaluating" error).
+Other Python objects are read like Go structs: `.Foo` is the attribute `Foo`, and a
+callable (method) is called with the arguments given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .printing import MISSING, go_type
+
+
+class FuncError(Exception):
+    """Raised by template functions; becomes `error calling NAME: MESSAGE`."""
+
+
+class ExecError(Exception):
+    """An execution error with no position yet; the evaluator adds the location."""
+
+
+def is_true(value: Any) -> bool:
+    """Go's truth: false, 0, nil, and empty strings, lists and maps are false."""
+    if value is None or value is MISSING:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str | list | tuple | Mapping):
+        return len(value) > 0
+    return True
+
+
+def is_empty(value: Any) -> bool:
+    """Sprig's `empty`: the same as Go falsiness for the data model."""
+    return not is_true(value)
+
+
+def field_key(mapping: Mapping[str, Any], name: str) -> str | None:
+    """The key `.name` reads in a dict: `name`, else `name` with a lower-case initial."""
+    if name in mapping:
+        return name
+    lowered = name[:1].lower() + name[1:]
+    if lowered in mapping:
+        return lowered
+    return None
+
+
+def get_field(receiver: Any, name: str, args: list[Any] | None) -> Any:
+    """Evaluate `.name` (with method arguments `args`, or None for none) on receiver."""
+    if receiver is MISSING:
+        return MISSING
+    if receiver is None:
+        raise ExecError(f"nil pointer evaluating interface {{}}.{name}")
+    if isinstance(receiver, Mapping):
+        key = field_key(receiver, name)
+        if key is None:
+            if args:
+                raise ExecError(f"{name} is not a method but has arguments")
+            return MISSING
+        value = receiver[key]
+        if callable(value) and not isinstance(value, type):
+            return value(*(args or []))
+        if args:
+            raise ExecError(f"{name} is not a method but has arguments")
+        return value
+    if isinstance(receiver, str | int | float | bool | list | tuple):
+        raise ExecError(f"can't evaluate field {name} in type {go_type(receiver)}")
+    attr = getattr(receiver, name, MISSING)
+    if attr is MISSING:
+        raise ExecError(f"can't evaluate field {name} in type {type(receiver).__name__}")
+    if callable(attr):
+        return attr(*(args or []))
+    if args:
+        raise ExecError(f"{name} is not a method but has arguments")
+    return attr
+
+
+def to_nil(value: Any) -> Any:
+    """MISSING becomes None when a value is handed to a function or stored."""
+    return None if value is MISSING else value
