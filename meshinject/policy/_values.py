@@ -7,8 +7,11 @@ from typing import Any
 
 
 def expected(what: str, got: Any) -> str:
-    """`expected a string, got boolean True`: YAML's unquoted true/1.5 is the usual cause."""
-    return f"expected {what}, got {type_name(got)} {got!r}"
+    """`expected a string, got boolean true`: an unquoted YAML true/1.5 is the usual cause."""
+    if got is None:
+        return f"expected {what}, got null"
+    shown = str(got).lower() if isinstance(got, bool) else repr(got)
+    return f"expected {what}, got {type_name(got)} {shown}"
 
 
 def type_name(value: Any) -> str:
