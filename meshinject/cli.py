@@ -1,7 +1,262 @@
-"""Command line interface (placeholder until the stream layer lands)."""
+"""Command line: parse flags, build the config, run, print the report, pick the exit code.
+
+Heavy modules (pydantic, ruamel, jinja2, rich) are imported inside the commands so that
+`meshinject --help` and `--version` start instantly.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from meshinject import __version__
+
+if TYPE_CHECKING:
+    from meshinject.inject.document import InjectionRequest
+    from meshinject.report import Report
+
+EXIT_HELP = (
+    "Exit codes: 0 success; 1 --check found files that would change; "
+    "2 usage error; 123 some file could not be processed."
+)
+
+
+class DefaultGroup(click.Group):
+    """`meshinject -f x.yaml` and `meshinject x.yaml` mean `meshinject inject ...`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["inject", *args]
+        return super().parse_args(ctx, args)
+
+
+def _config_options(func: Any) -> Any:
+    options = [
+        click.option("-f", "--filename", "filenames", multiple=True, metavar="PATH",
+                     help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable."),
+        click.option("--values", "--valuesFile", "values_files", multiple=True, metavar="FILE",
+                     help="Istio injector values (deep-merged in order; null deletes a key)."),
+        click.option("--mesh-config", "--meshConfigFile", "mesh_files", multiple=True, metavar="FILE",
+                     help="Istio mesh config (defaultConfig and proxyMetadata merge)."),
+        click.option("--iop", "--operatorFileName", "iop_files", multiple=True, metavar="FILE",
+                     help="IstioOperator file: its spec.values and spec.meshConfig."),
+        click.option("--inject-config", "--injectConfigFile", "inject_config_files", multiple=True,
+                     metavar="FILE", help="Injector config or a template (Go template syntax)."),
+        click.option("--set", "set_args", multiple=True, metavar="PATH=VALUE",
+                     help="Override a value, Helm style (e.g. global.tag=1.31.0). Applied last."),
+        click.option("-r", "--revision", default="", help="Control-plane revision to inject."),
+        click.option("-n", "--namespace", default="default", show_default=True,
+                     help="Namespace of documents without metadata.namespace."),
+        click.option("--namespace-labels", "namespace_labels", metavar="FILE",
+                     help="Namespace labels: a mapping ns -> labels, or `kubectl get ns -o yaml`."),
+        click.option("--mode", type=click.Choice(["manual", "webhook"]), default=None,
+                     help="manual: inject unless the pod opts out (istioctl kube-inject); "
+                          "webhook: decide like Istio's webhook from namespace labels. "
+                          "Default: webhook when namespace labels are given, else manual."),
+        click.option("--kube-version", default=None, metavar="MAJOR.MINOR",
+                     help="Cluster version for ENABLE_NATIVE_SIDECARS=auto (default: native sidecars)."),
+        click.argument("paths", nargs=-1, type=click.Path()),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_HELP)
+@click.version_option(__version__, "--version", prog_name="meshinject")
 def main() -> None:
-    raise SystemExit("meshinject: not implemented yet")
+    """Inject Istio sidecars into Kubernetes manifests, offline, keeping your YAML as written.
+
+    \b
+    Example:
+      meshinject -f deployment.yaml > injected.yaml
+      meshinject -i k8s/            # rewrite files in place
+      meshinject --check k8s/       # CI: fail if anything is not injected
+    """
+
+
+@main.command(epilog=EXIT_HELP)
+@_config_options
+@click.option("-o", "--output", metavar="FILE", help="Write the output here instead of stdout.")
+@click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def inject(**opts: Any) -> None:
+    """Inject sidecars (the default command).
+
+    \b
+    Example:
+      meshinject inject -f app.yaml --values istio-values.yaml > app.injected.yaml
+    """
+    _run(opts, operation="inject")
+
+
+@main.command(epilog=EXIT_HELP)
+@_config_options
+@click.option("-o", "--output", metavar="FILE", help="Write the output here instead of stdout.")
+@click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def uninject(**opts: Any) -> None:
+    """Remove injected sidecars, using the sidecar.istio.io/status annotation.
+
+    \b
+    Example:
+      meshinject uninject -f app.injected.yaml > app.yaml
+    """
+    _run(opts, operation="uninject")
+
+
+@main.command()
+def version() -> None:
+    """Print meshinject's version and the Istio release its defaults come from."""
+    from meshinject.config import ISTIO_VERSION
+
+    click.echo(f"meshinject {__version__} (Istio {ISTIO_VERSION} defaults)")
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False,
+                   soft_wrap=True)
+
+
+def _build_request(opts: dict[str, Any]) -> InjectionRequest:
+    from meshinject.config import ConfigSources, build_config
+    from meshinject.inject.document import InjectionRequest
+    from meshinject.inject.settings import settings_from_config
+    from meshinject.policy import PolicySettings, parse_namespace_labels
+    from meshinject.yamltext import load_document
+
+    config = build_config(
+        ConfigSources(
+            values_files=opts["values_files"], mesh_config_files=opts["mesh_files"],
+            iop_files=opts["iop_files"], inject_config_files=opts["inject_config_files"],
+            set_args=opts["set_args"], revision=opts["revision"],
+        )
+    )
+    kube_version = None
+    if opts.get("kube_version"):
+        try:
+            major, minor = opts["kube_version"].lstrip("v").split(".")[:2]
+            kube_version = (int(major), int(minor))
+        except ValueError:
+            raise click.BadParameter("expected MAJOR.MINOR, e.g. 1.33", param_hint="--kube-version") from None
+    namespaces = {}
+    if opts.get("namespace_labels"):
+        from meshinject.files import read_input
+
+        path = opts["namespace_labels"]
+        text = read_input(path).decode("utf-8", errors="replace")
+        namespaces = parse_namespace_labels(load_document(text).data, source=path)
+    mode = opts.get("mode") or ("webhook" if namespaces else "manual")
+    revision = opts["revision"] or "default"
+    policy = PolicySettings(mode=mode, manual_revision=revision, revisions=frozenset({revision}))
+    return InjectionRequest(
+        settings=settings_from_config(config, kube_version=kube_version),
+        policy=policy,
+        default_namespace=opts["namespace"],
+        namespaces=namespaces,
+    )
+
+
+def _run(opts: dict[str, Any], *, operation: str) -> None:
+    from meshinject.errors import MeshInjectError
+    from meshinject.files import WriteBack, iter_paths, process_text, read_input, unified_diff, write_atomic
+    from meshinject.report import Report
+
+    console = _console()
+    paths = list(opts["filenames"]) + list(opts["paths"])
+    if not paths:
+        raise click.UsageError("no input: give files or folders with -f (use '-' for stdin)")
+    write_back = WriteBack.from_flags(in_place=opts["in_place"], check=opts["check"], diff=opts["diff"])
+    if write_back is WriteBack.IN_PLACE and "-" in paths:
+        raise click.UsageError("--in-place cannot rewrite standard input")
+    report = Report(check=write_back is WriteBack.CHECK)
+    try:
+        request = _build_request(opts)
+    except MeshInjectError as exc:
+        console.print(f"[red]error[/red]: {_escape(exc.render())}")
+        sys.exit(123)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    outputs: list[str] = []
+    for path in iter_paths(paths):
+        try:
+            data = read_input(path, stdin)
+        except MeshInjectError as exc:
+            from meshinject.files import FileResult
+
+            report.add(FileResult(path, None, error=exc))
+            continue
+        result = process_text(data, path, request, operation)  # type: ignore[arg-type]
+        report.add(result)
+        if result.errors:
+            continue
+        if write_back is WriteBack.STDOUT:
+            outputs.append(result.output)
+        elif write_back is WriteBack.DIFF and result.changed:
+            outputs.append(unified_diff(path, data.decode("utf-8", errors="replace"), result.output))
+        elif write_back is WriteBack.IN_PLACE and result.changed:
+            write_atomic(path, result.output)
+            if not opts["quiet"]:
+                console.print(f"rewrote {_escape(path)}")
+        elif write_back is WriteBack.CHECK and result.changed:
+            console.print(f"would rewrite {_escape(path)}")
+    _emit(outputs, opts.get("output"), report)
+    _print_report(console, report, quiet=opts["quiet"])
+    sys.exit(report.return_code)
+
+
+def _emit(outputs: list[str], output: str | None, report: Report) -> None:
+    if report.failed and not outputs:
+        return
+    text = "".join(_joined(outputs))
+    if output:
+        from meshinject.files import write_atomic
+
+        if not os.path.exists(output):
+            open(output, "w").close()  # noqa: SIM115 - create so write_atomic can keep a mode
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _joined(outputs: list[str]) -> list[str]:
+    """Concatenate file outputs as one stream: a `---` between files."""
+    parts: list[str] = []
+    for i, text in enumerate(outputs):
+        if i and parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+        if i and not text.startswith("---"):
+            parts.append("---\n")
+        parts.append(text)
+    return parts
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _print_report(console: Any, report: Report, *, quiet: bool) -> None:
+    for result in report.files:
+        for error in result.errors:
+            console.print(f"[red]error[/red]: {_escape(error.render())}")
+        if result.stream is None or quiet:
+            continue
+        for w in result.stream.workloads:
+            where = f"{result.path}: {w.kind} {w.namespace}/{w.name}"
+            for warning in w.warnings:
+                console.print(f"[yellow]warning[/yellow]: {_escape(where)}: {_escape(warning)}")
+            if w.outcome == "skipped":
+                console.print(f"skipped {_escape(where)}: {_escape(w.reason)}")
+    if not quiet:
+        console.print(report.summary())

@@ -78,7 +78,7 @@ def append_multus_network(existing: str, network: str) -> str:
             entry = {"name": name[-1], "namespace": name[0]} if len(name) == 2 else {"name": network}
             if not any(isinstance(i, dict) and i.get("name") == entry["name"] for i in items):
                 items.append(entry)
-            return json.dumps(items, separators=(",", ":"))
+            return json.dumps(items)
     parts = [p.strip() for p in existing.split(",")]
     if network in parts:
         return existing

@@ -27,20 +27,24 @@ MERGE_KEYS = {
 }
 
 
-def strategic_merge(original: Any, patch: Any, field: str = "") -> Any:
-    """Return `patch` strategically merged over `original` (neither is modified)."""
+def strategic_merge(original: Any, patch: Any, field: str = "", *, append: bool = False) -> Any:
+    """Return `patch` strategically merged over `original` (neither is modified).
+
+    `append=True` keeps the original's items first and appends new ones, which is how a
+    user's own istio-proxy fields land on the generated container.
+    """
     if isinstance(original, dict) and isinstance(patch, dict):
         out = dict(original)
         for key, value in patch.items():
             if value is None:
                 out.pop(key, None)
             elif key in out:
-                out[key] = strategic_merge(out[key], value, key)
+                out[key] = strategic_merge(out[key], value, key, append=append)
             else:
                 out[key] = copy.deepcopy(value)
         return out
     if isinstance(original, list) and isinstance(patch, list) and field in MERGE_KEYS:
-        return _merge_keyed_list(original, patch, MERGE_KEYS[field])
+        return _merge_keyed_list(original, patch, MERGE_KEYS[field], append=append)
     return copy.deepcopy(patch)
 
 
@@ -48,7 +52,9 @@ def _key(item: Any, merge_key: str) -> Any:
     return item.get(merge_key) if isinstance(item, dict) else None
 
 
-def _merge_keyed_list(original: list[Any], patch: list[Any], merge_key: str) -> list[Any]:
+def _merge_keyed_list(
+    original: list[Any], patch: list[Any], merge_key: str, *, append: bool = False
+) -> list[Any]:
     server_order = [_key(item, merge_key) for item in original]
     merged = list(original)
     patch_items: list[Any] = []
@@ -56,10 +62,13 @@ def _merge_keyed_list(original: list[Any], patch: list[Any], merge_key: str) -> 
         key = _key(item, merge_key)
         if key is not None and key in server_order:
             index = server_order.index(key)
-            merged[index] = strategic_merge(merged[index], item)
+            merged[index] = strategic_merge(merged[index], item, append=append)
             patch_items.append(merged[index])
         else:
             patch_items.append(copy.deepcopy(item))
+    if append:
+        known = set(server_order)
+        return merged + [i for i in patch_items if _key(i, merge_key) not in known]
     patch_keys = {_key(item, merge_key) for item in patch}
     server_only = [item for item in merged if _key(item, merge_key) not in patch_keys]
 

@@ -130,7 +130,9 @@ def _reapply_user_containers(
             overlay_for_merge = dict(overlay)
             if "resources" in overlay_for_merge:
                 overlay_for_merge["resources"] = canonical_resources(overlay_for_merge["resources"])
-            merged["spec"] = strategic_merge(merged_spec, {field_name: [overlay_for_merge]})
+            merged["spec"] = strategic_merge(
+                merged_spec, {field_name: [overlay_for_merge]}, append=True
+            )
             _honour_user_run_as(merged["spec"], overlay, context)
     if overrides and not status.present:
         doc = {k: overrides[k] for k in ("containers", "initContainers") if k in overrides}

@@ -56,3 +56,25 @@ def _env_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+def settings_from_config(config: Any, *, kube_version: tuple[int, int] | None = None) -> InjectSettings:
+    """The core's view of a validated `meshinject.config.Config`."""
+    injector = config.injector
+    return InjectSettings(
+        values=config.values_dict(),
+        mesh=config.mesh_dict(),
+        proxy_config=config.default_proxy_config(),
+        revision=config.revision,
+        native_mode=config.native_sidecars_setting,
+        kube_version=kube_version,
+        platform=config.platform,
+        compliance_policy=config.compliance_policy,
+        custom_templates={
+            name: TemplateSource(name=t.name, text=t.text, syntax=t.syntax, origin=t.origin)
+            for name, t in injector.templates.items()
+        },
+        default_templates=tuple(injector.default_templates) or ("sidecar",),
+        aliases={k: tuple(v) for k, v in injector.aliases.items()},
+        injected_annotations=dict(injector.injected_annotations),
+    )
