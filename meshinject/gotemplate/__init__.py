@@ -56,9 +56,7 @@ def parse_template(text: str, name: str) -> GoTemplate:
     return _parse_cached(text, name)
 
 
-def render_string(
-    text: str, name: str, data: Any, funcs: Mapping[str, Func] | None = None
-) -> str:
+def render_string(text: str, name: str, data: Any, funcs: Mapping[str, Func] | None = None) -> str:
     """Parse (cached) and execute in one call."""
     return parse_template(text, name).execute(data, funcs=funcs)
 

@@ -106,10 +106,7 @@ def go_index(item: Raw, *indexes: Raw) -> Any:
                 raise FuncError("value is nil; should be of type string")
             if not isinstance(index, str):
                 raise FuncError(f"value has type {go_type(index)}; should be string")
-            if index in item:
-                item = item[index]
-            else:
-                item = "" if isinstance(item, StringMap) else None
+            item = item[index] if index in item else "" if isinstance(item, StringMap) else None
         else:
             raise FuncError(f"can't index item of type {go_type(item)}")
     return item

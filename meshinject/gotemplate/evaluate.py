@@ -37,7 +37,7 @@ from .nodes import (
     VariableNode,
 )
 from .printing import MISSING, format_value, go_type, sort_key
-from .signature import convert, signature_of
+from .signature import GO_NAMES, convert, signature_of
 from .values import ExecError, FuncError, get_field, is_true
 
 Func = Callable[..., Any]
@@ -198,9 +198,7 @@ class Executor:
             items = [(k, value[k]) for k in sorted(value, key=sort_key)]
         elif isinstance(value, int) and not isinstance(value, bool):
             if len(pipe.decl) > 1:
-                raise self.error(
-                    node, f"can't use {value} to iterate over more than one variable"
-                )
+                raise self.error(node, f"can't use {value} to iterate over more than one variable")
             items = [(i, i) for i in range(value)]
         elif value is MISSING or value is None:
             items = []
@@ -266,7 +264,7 @@ class Executor:
     def eval_command(self, dot: Any, cmd: CommandNode, final: Any) -> Any:
         first = cmd.args[0]
         if isinstance(first, FieldNode):
-            return self.eval_field_chain(dot, dot, first, first.idents, cmd.args, final)
+            return self.eval_field_chain(dot, dot, first, cmd.args, final)
         if isinstance(first, ChainNode):
             return self.eval_chain(dot, first, cmd.args, final)
         if isinstance(first, IdentifierNode):
@@ -297,23 +295,23 @@ class Executor:
         if not node.idents:
             self.not_a_function(node, args, final)
             return value
-        return self.eval_field_chain(dot, value, node, node.idents, args, final)
+        return self.eval_field_chain(dot, value, node, args, final)
 
     def eval_chain(self, dot: Any, node: ChainNode, args: list[Node], final: Any) -> Any:
         if isinstance(node.node, NilNode):
             raise self.error(node, "indirection through explicit nil")
         receiver = self.eval_arg(dot, node.node, "raw")
-        return self.eval_field_chain(dot, receiver, node, node.idents, args, final)
+        return self.eval_field_chain(dot, receiver, node, args, final)
 
     def eval_field_chain(
         self,
         dot: Any,
         receiver: Any,
-        node: Node,
-        idents: tuple[str, ...],
+        node: FieldNode | VariableNode | ChainNode,
         args: list[Node],
         final: Any,
     ) -> Any:
+        idents = node.idents
         try:
             for name in idents[:-1]:
                 receiver = get_field(receiver, name, None)
@@ -380,7 +378,7 @@ class Executor:
                 return None
             raise self.error(node, f"cannot assign nil to {_go_name(kind)}")
         elif isinstance(node, FieldNode):
-            value = self.eval_field_chain(dot, dot, node, node.idents, [node], NO_FINAL)
+            value = self.eval_field_chain(dot, dot, node, [node], NO_FINAL)
         elif isinstance(node, VariableNode):
             value = self.eval_variable(dot, node, [node], NO_FINAL)
         elif isinstance(node, PipeNode):
@@ -419,8 +417,6 @@ class Executor:
 
 
 def _go_name(kind: str) -> str:
-    from .signature import GO_NAMES
-
     return GO_NAMES.get(kind, "interface {}")
 
 

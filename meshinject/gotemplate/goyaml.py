@@ -16,16 +16,55 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from .gojson import float_text
 from .printing import MISSING, format_float
 from .values import FuncError
 
 _BOOL_WORDS = frozenset(
-    "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF".split()
+    [
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    ]
 )
 _NULL_WORDS = frozenset(["", "~", "null", "Null", "NULL"])
 _SPECIAL_FLOATS = frozenset(
-    ".inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF .nan .NaN .NAN".split()
+    [
+        ".inf",
+        ".Inf",
+        ".INF",
+        "+.inf",
+        "+.Inf",
+        "+.INF",
+        "-.inf",
+        "-.Inf",
+        "-.INF",
+        ".nan",
+        ".NaN",
+        ".NAN",
+    ]
 )
 _FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _BASE60_RE = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
@@ -248,9 +287,6 @@ def marshal(value: Any) -> str:
 
 def unmarshal(text: str) -> Any:
     """sigs.k8s.io/yaml.Unmarshal into interface{}: via JSON, so numbers are floats."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     loader = YAML(typ="safe", pure=True)
     loader.version = (1, 1)
     try:

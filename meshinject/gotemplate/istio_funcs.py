@@ -85,7 +85,7 @@ def _fraction(value: int, size: int) -> str:
     return f"{whole}.{digits}"
 
 
-def isset(m: dict[str, str], key: str) -> bool:
+def isset(m: dict[str, str] | None, key: str) -> bool:
     return m is not None and key in m
 
 
@@ -97,9 +97,8 @@ def exclude_inbound_port(port: Any, excluded: str) -> str:
     for item in excluded.split(","):
         if item == port_str:
             return excluded
-        item = item.strip()
-        if item:
-            out.append(item)
+        if item.strip():
+            out.append(item.strip())
     out.append(port_str)
     return ",".join(out)
 
@@ -147,7 +146,7 @@ def value_or_default(value: Any, default: Any) -> Any:
     return value
 
 
-def to_json_istio(m: dict[str, str]) -> str:
+def to_json_istio(m: dict[str, str] | None) -> str:
     if m is None:
         return "{}"
     return gojson.marshal(m)
@@ -229,7 +228,7 @@ def env_istio(key: str, default: str) -> str:
     return default
 
 
-def omit(m: dict[str, str], *keys: str) -> dict[str, Any]:
+def omit(m: dict[str, str] | None, *keys: str) -> dict[str, Any]:
     return {k: v for k, v in (m or {}).items() if k not in keys}
 
 
@@ -240,14 +239,14 @@ def strdict(*values: str) -> dict[str, Any]:
     return out
 
 
-def merge_maps(*maps: dict[str, str]) -> dict[str, Any]:
+def merge_maps(*maps: dict[str, str] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for m in maps:
         out.update(m or {})
     return out
 
 
-def to_json_map(*maps: dict[str, str]) -> str:
+def to_json_map(*maps: dict[str, str] | None) -> str:
     return gojson.marshal(merge_maps(*maps))
 
 

@@ -231,7 +231,7 @@ class Lexer:
                 self._emit(Tok.IDENT, word, p)
             self._check_terminator()
         else:
-            raise self._error(p, f"unexpected {c!r} in command")
+            raise self._error(p, f'unexpected "{c}" in command')
 
     def _alnum_end(self, q: int) -> int:
         text = self.text
@@ -377,4 +377,3 @@ def unescape(raw: str, quote: str, error: Callable[[str], TemplateError]) -> str
         else:
             raise error(f"invalid escape sequence \\{e} in quoted string")
     return "".join(out)
-

@@ -331,9 +331,7 @@ def _format_arg(value: Any, spec: _Spec) -> str:
 
 
 def _int(value: int, base: int, spec: _Spec) -> str:
-    digits = {10: str, 16: lambda v: format(v, "x"), 8: lambda v: format(v, "o")}
-    digits[2] = lambda v: format(v, "b")
-    text = digits[base](abs(value))
+    text = format(abs(value), {10: "d", 16: "x", 8: "o", 2: "b"}[base])
     if spec.precision >= 0:
         text = text.zfill(spec.precision)
     if spec.sharp and base == 16:

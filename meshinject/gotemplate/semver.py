@@ -130,8 +130,8 @@ def _check(version: Version, checks: list[tuple[str, Version]]) -> bool:
 def semver_compare(constraint: str, version: str) -> bool:
     """Whether `version` satisfies `constraint`."""
     parsed = parse_version(version)
-    for group in constraint.split("||"):
-        group = group.strip()
+    for raw_group in constraint.split("||"):
+        group = raw_group.strip()
         hyphen = re.fullmatch(r"(\S+)\s+-\s+(\S+)", group)
         if hyphen:
             checks = _bounds(">=", hyphen.group(1)) + _bounds("<=", hyphen.group(2))

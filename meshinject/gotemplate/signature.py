@@ -12,6 +12,7 @@ parameters of the builtins. Functions without hints take `interface{}` arguments
 from __future__ import annotations
 
 import inspect
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
@@ -47,17 +48,22 @@ class Signature:
         fixed = len(self.params)
         if self.variadic is not None:
             if count < fixed:
-                raise ExecError(f"wrong number of args for {name}: want at least {fixed} got {count}")
+                message = f"want at least {fixed} got {count}"
+                raise ExecError(f"wrong number of args for {name}: {message}")
         elif count != fixed:
             raise ExecError(f"wrong number of args for {name}: want {fixed} got {count}")
 
 
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _CACHE: dict[Callable[..., Any], Signature] = {}
 
 
 def _kind(hint: Any) -> str:
     if hint is Any or hint is object or hint is inspect.Parameter.empty:
         return "any"
+    if isinstance(hint, types.UnionType):
+        members = [m for m in get_args(hint) if m is not type(None)]
+        return _kind(members[0]) if len(members) == 1 else "any"
     if get_origin(hint) is Annotated:
         return "raw" if RAW_MARKER in get_args(hint)[1:] else _kind(get_args(hint)[0])
     simple = {str: "str", int: "int", float: "float", bool: "bool"}
@@ -92,9 +98,8 @@ def signature_of(fn: Callable[..., Any]) -> Signature:
         kind = _kind(hints.get(param.name, inspect.Parameter.empty))
         if param.kind is inspect.Parameter.VAR_POSITIONAL:
             variadic = kind
-        elif param.kind in (inspect.Parameter.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            if param.default is inspect.Parameter.empty:
-                params.append(kind)
+        elif param.kind in _POSITIONAL and param.default is inspect.Parameter.empty:
+            params.append(kind)
     result = Signature(tuple(params), variadic)
     _CACHE[fn] = result
     return result

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import math
 import posixpath
 import re
 import zlib
@@ -52,7 +53,7 @@ def to_int64(value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value == value and abs(value) != float("inf") else 0
+        return int(value) if math.isfinite(value) else 0
     if isinstance(value, str):
         return _parse_go_int(_trim_zero_decimal(value))
     return 0
@@ -340,15 +341,13 @@ def regex_split(regex: str, s: str, n: int) -> list[Any]:
     else:
         parts = pattern.split(s) if pattern.groups == 0 else re.split(f"(?:{regex})", s)
     if n > 0 and len(parts) > n:
-        count = 0
         out: list[Any] = []
         pos = 0
-        for m in pattern.finditer(s):
+        for count, m in enumerate(pattern.finditer(s)):
             if count == n - 1:
                 break
             out.append(s[pos : m.start()])
             pos = m.end()
-            count += 1
         out.append(s[pos:])
         return out
     return parts
@@ -537,9 +536,7 @@ def _merge_into(dst: dict[str, Any], src: Mapping[str, Any], overwrite: bool) ->
     for key, value in src.items():
         if key in dst and isinstance(dst[key], dict) and isinstance(value, Mapping):
             _merge_into(dst[key], value, overwrite)
-        elif key not in dst or is_empty(dst[key]):
-            dst[key] = copy.deepcopy(value)
-        elif overwrite and not is_empty(value):
+        elif key not in dst or is_empty(dst[key]) or (overwrite and not is_empty(value)):
             dst[key] = copy.deepcopy(value)
 
 
@@ -695,7 +692,7 @@ def sha256sum(text: str) -> str:
 
 
 def sha1sum(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324 - Sprig's sha1sum
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def adler32sum(text: str) -> str:
@@ -831,23 +828,98 @@ def semver_compare_func(constraint: str, version: str) -> bool:
     return semver_compare(constraint, version)
 
 
-_NONDETERMINISTIC = (
-    "now date dateInZone date_in_zone dateModify date_modify mustDateModify "
-    "must_date_modify ago duration durationRound unixEpoch toDate mustToDate htmlDate "
-    "htmlDateInZone randAlphaNum randAlpha randAscii randNumeric randBytes randInt uuidv4 "
-    "shuffle genPrivateKey derivePassword buildCustomCert genCA genCAWithKey "
-    "genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey "
-    "encryptAES decryptAES getHostByName bcrypt htpasswd"
-).split()
-_NOT_IMPLEMENTED = (
-    "abbrev abbrevboth camelcase kebabcase snakecase swapcase wrap wrapWith initials plural "
-    "sha512sum semver urlParse urlJoin floor ceil round biggest maxf minf add1f "
-    "mustToRawJson mustToPrettyJson mustRegexMatch mustRegexFindAll mustRegexFind "
-    "mustRegexReplaceAll mustRegexReplaceAllLiteral mustRegexSplit mustPush push mustPrepend "
-    "mustFirst mustLast mustRest mustInitial mustReverse mustUniq mustWithout mustHas "
-    "mustCompact mustSlice mustDeepCopy mustMerge mustMergeOverwrite mustChunk mustDig "
-    "tuple fromJsonArray mustFromJsonArray"
-).split()
+_NONDETERMINISTIC = [
+    "now",
+    "date",
+    "dateInZone",
+    "date_in_zone",
+    "dateModify",
+    "date_modify",
+    "mustDateModify",
+    "must_date_modify",
+    "ago",
+    "duration",
+    "durationRound",
+    "unixEpoch",
+    "toDate",
+    "mustToDate",
+    "htmlDate",
+    "htmlDateInZone",
+    "randAlphaNum",
+    "randAlpha",
+    "randAscii",
+    "randNumeric",
+    "randBytes",
+    "randInt",
+    "uuidv4",
+    "shuffle",
+    "genPrivateKey",
+    "derivePassword",
+    "buildCustomCert",
+    "genCA",
+    "genCAWithKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "encryptAES",
+    "decryptAES",
+    "getHostByName",
+    "bcrypt",
+    "htpasswd",
+]
+_NOT_IMPLEMENTED = [
+    "abbrev",
+    "abbrevboth",
+    "camelcase",
+    "kebabcase",
+    "snakecase",
+    "swapcase",
+    "wrap",
+    "wrapWith",
+    "initials",
+    "plural",
+    "sha512sum",
+    "semver",
+    "urlParse",
+    "urlJoin",
+    "floor",
+    "ceil",
+    "round",
+    "biggest",
+    "maxf",
+    "minf",
+    "add1f",
+    "mustToRawJson",
+    "mustToPrettyJson",
+    "mustRegexMatch",
+    "mustRegexFindAll",
+    "mustRegexFind",
+    "mustRegexReplaceAll",
+    "mustRegexReplaceAllLiteral",
+    "mustRegexSplit",
+    "mustPush",
+    "push",
+    "mustPrepend",
+    "mustFirst",
+    "mustLast",
+    "mustRest",
+    "mustInitial",
+    "mustReverse",
+    "mustUniq",
+    "mustWithout",
+    "mustHas",
+    "mustCompact",
+    "mustSlice",
+    "mustDeepCopy",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "mustChunk",
+    "mustDig",
+    "tuple",
+    "fromJsonArray",
+    "mustFromJsonArray",
+]
 
 
 def _unsupported_table() -> dict[str, Callable[..., Any]]:

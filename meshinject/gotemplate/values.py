@@ -1,7 +1,8 @@
 """Go semantics of data-model values: truth, emptiness, field access, function errors.
 
-Field access `.Foo` on a dict reads key `Foo`, or else `foo` (first letter lower-cased),
-so Go struct-style templates read JSON-shaped Kubernetes data. A missing key yields
+Field access `.Foo` on a dict reads key `Foo`, or else `foo` (first letter lower-cased;
+a leading acronym is lower-cased whole, `.APIVersion` reads `apiVersion`), so Go
+struct-style templates read JSON-shaped Kubernetes data. A missing key yields
 `MISSING` (Go's invalid value, printed `<no value>`); a key holding None yields None
 (a nil interface: a further `.Bar` on it is Go's "nil pointer evaluating" error).
 Other Python objects are read like Go structs: `.Foo` is the attribute `Foo`, and a
@@ -49,6 +50,13 @@ def field_key(mapping: Mapping[str, Any], name: str) -> str | None:
     lowered = name[:1].lower() + name[1:]
     if lowered in mapping:
         return lowered
+    # A leading acronym is lower-cased whole, as in JSON tags: APIVersion -> apiVersion.
+    run = len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if run > 1:
+        cut = run if run == len(name) else run - 1
+        acronym = name[:cut].lower() + name[cut:]
+        if acronym in mapping:
+            return acronym
     return None
 
 
