@@ -61,6 +61,11 @@ class InjectValue:
             text += f" beats the annotation {INJECT_KEY}={_v(self.overridden_annotation)}"
         return text
 
+    def says(self, what: str) -> str:
+        """`pod label ...=false opts the pod out`, or `... beats the annotation ... and ...`."""
+        joiner = " and " if self.overridden_annotation is not None else " "
+        return f"{self.describe()}{joiner}{what}"
+
     def warning(self) -> str | None:
         if not self.is_invalid:
             return None
@@ -90,7 +95,8 @@ def inject_required(
     value = InjectValue.of(pod_labels, pod_annotations)
     if value.value in ("true", "false"):
         inject = value.value == "true"
-        return Verdict(inject, f"pod-{value.source}-{value.value}", value.describe())
+        opts = "opts the pod in" if inject else "opts the pod out"
+        return Verdict(inject, f"pod-{value.source}-{value.value}", value.says(opts))
     # The label hid an annotation but gave no answer: say so, it surprises people.
     note = value.describe() if value.overridden_annotation is not None else ""
     for index, selector in enumerate(policy.never_inject_selectors):

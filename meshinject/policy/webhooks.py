@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from meshinject.policy.inject_required import InjectValue
 from meshinject.policy.namespaces import NamespaceInfo
 from meshinject.policy.settings import (
     DEFAULT_REVISION,
@@ -56,21 +57,26 @@ def route_pod(
 
     def opted_out(extra: tuple[str, ...]) -> WebhookRoute:
         # Every webhook's object selector has `sidecar.istio.io/inject NotIn [false]`.
+        value = InjectValue.of(pod_labels, pod_annotations or {})
         return WebhookRoute(
             None,
             "pod-label-false",
-            f"pod label {INJECT_KEY}=false opts out, so no injection webhook matches the pod",
+            value.says("opts the pod out, so no injection webhook matches it"),
             warnings + extra,
         )
 
     if injection is not None:
         if injection != "enabled":
             extra = () if injection == "disabled" else (_not_enabled_warning(ns, injection),)
+            why = (
+                "which turns off every injection webhook"
+                if injection == "disabled"
+                else "and only 'enabled' turns injection on: any other value turns it off"
+            )
             return WebhookRoute(
                 None,
                 "namespace-label-disabled",
-                f"namespace {ns} has {INJECTION_LABEL}={_v(injection)}; only 'enabled' turns "
-                "injection on, any other value turns every injection webhook off",
+                f"namespace {ns} has {INJECTION_LABEL}={_v(injection)}, {why}",
                 warnings + extra,
             )
         hooks = settings.default_webhooks()
