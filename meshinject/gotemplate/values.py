@@ -5,12 +5,15 @@ a leading acronym is lower-cased whole, `.APIVersion` reads `apiVersion`), so Go
 struct-style templates read JSON-shaped Kubernetes data. A missing key yields
 `MISSING` (Go's invalid value, printed `<no value>`); a key holding None yields None
 (a nil interface: a further `.Bar` on it is Go's "nil pointer evaluating" error).
+A callable dict value is a method: it is called, with the action's arguments if any,
+unless it needs arguments and none are given (then it is a function value for `call`).
 Other Python objects are read like Go structs: `.Foo` is the attribute `Foo`, and a
 callable (method) is called with the arguments given.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,6 +77,8 @@ def get_field(receiver: Any, name: str, args: list[Any] | None) -> Any:
             return MISSING
         value = receiver[key]
         if callable(value) and not isinstance(value, type):
+            if not args and _needs_arguments(value):
+                return value  # a function value, for `call`
             return value(*(args or []))
         if args:
             raise ExecError(f"{name} is not a method but has arguments")
@@ -88,6 +93,18 @@ def get_field(receiver: Any, name: str, args: list[Any] | None) -> Any:
     if args:
         raise ExecError(f"{name} is not a method but has arguments")
     return attr
+
+
+def _needs_arguments(fn: Any) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for p in params
+    )
 
 
 def to_nil(value: Any) -> Any:

@@ -134,7 +134,7 @@ def test_zero_arg_callable_in_data_is_called_as_a_method() -> None:
 
 def test_object_attributes_and_methods_are_fields() -> None:
     class Mode:
-        def String(self) -> str:  # noqa: N802 - a Go method name
+        def String(self) -> str:
             return "REDIRECT"
 
     assert render("{{ .mode.String }}", {"mode": Mode()}) == "REDIRECT"
