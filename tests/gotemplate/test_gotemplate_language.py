@@ -1,5 +1,7 @@
 """The Go text/template language: one row per construct, each with its exact output."""
 
+# ruff: noqa: E501 - table rows read best one per line
+
 from __future__ import annotations
 
 from typing import Any
