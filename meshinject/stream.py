@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from meshinject.errors import InputError, MeshInjectError
+from meshinject.errors import InputError, Location, MeshInjectError
 from meshinject.inject.document import (
     LIST_KINDS,
     WORKLOAD_KINDS,
@@ -75,7 +75,8 @@ def inject_text(
             result.errors.append(
                 InputError(
                     f"a Kubernetes document must be a mapping, got a {_kind_name(data)}",
-                ).located_in("", doc.start_line - 1 + _first_content_line(doc.text))
+                    Location(line=_first_content_line(doc.text), column=1),
+                ).located_in("", doc.start_line - 1)
             )
             continue
         if isinstance(data, dict) and data.get("kind") == "Namespace":
