@@ -51,8 +51,8 @@ def _merged(explicit: dict[str, Any], merges: list[Any], event: Any) -> dict[str
     return out
 
 
-def compose(get_event: Any) -> tuple[Any, list[Any]]:
-    """Consume one document's events; return (data, events)."""
+def compose(get_event: Any) -> Any:
+    """Consume one document's events; return its data."""
     codes = ev.CODES
     scalar, alias, doc_start = ev.SCALAR, ev.ALIAS, ev.DOC_START
     m_start, m_end, s_start, s_end = (
@@ -61,8 +61,6 @@ def compose(get_event: Any) -> tuple[Any, list[Any]]:
         ev.SEQUENCE_START,
         ev.SEQUENCE_END,
     )
-    events: list[Any] = []
-    append_event = events.append
     anchors: dict[str, tuple[Any, int]] = {}
     # Saved frames of the enclosing collections: (container, is_map, key, start event,
     # node count at start, merges).
@@ -82,7 +80,6 @@ def compose(get_event: Any) -> tuple[Any, list[Any]]:
         e = get_event()
         if e is None:
             break
-        append_event(e)
         code = codes[e.__class__]
         if code == scalar:
             count += 1
@@ -161,4 +158,4 @@ def compose(get_event: Any) -> tuple[Any, list[Any]]:
             else:
                 cur[key] = value
             key = _NO_KEY
-    return root, events
+    return root

@@ -22,10 +22,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         if len(a) != len(b):
             return False
-        for k, v in a.items():
-            if k not in b or not same(v, b[k]):
-                return False
-        return True
+        return all(k in b and same(v, b[k]) for k, v in a.items())
     if isinstance(a, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):

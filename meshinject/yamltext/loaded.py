@@ -13,18 +13,22 @@ from meshinject.yamltext.nodes import Node, build_tree
 class LoadedDocument:
     """A parsed document: `data` (plain Python), `root` (position tree), `text`.
 
-    The tree is built on first access from the kept events: most loaded documents are
-    only inspected, never edited, so they never pay for it.
+    The tree is built on first access by parsing the text again: most loaded documents
+    are only inspected, never edited, so they never pay for it, and keeping every event
+    alive instead would cost memory and garbage-collector time on large streams.
     """
 
-    def __init__(self, text: str, data: Any, events: list[Any]) -> None:
+    def __init__(self, text: str, data: Any) -> None:
         self.text = text
         self.data = data
-        self._events = events
 
     @cached_property
     def root(self) -> Node | None:
-        return build_tree(self._events)
+        get = ev.event_source(self.text)
+        events: list[Any] = []
+        while (event := get()) is not None:
+            events.append(event)
+        return build_tree(events)
 
     def __repr__(self) -> str:
         return f"LoadedDocument(data={self.data!r})"
@@ -33,7 +37,7 @@ class LoadedDocument:
 def load_document(text: str) -> LoadedDocument:
     """Parse one YAML document; InputError carries line:col relative to `text` (1-based)."""
     try:
-        data, events = compose(ev.event_source(text))
+        data = compose(ev.event_source(text))
     except ev.YAMLError as exc:
         raise ev.input_error(exc) from None
-    return LoadedDocument(text, data, events)
+    return LoadedDocument(text, data)

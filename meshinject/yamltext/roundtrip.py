@@ -78,7 +78,7 @@ def _apply(target: Any, old: Any, new: Any, style: Style) -> Any:
         pairs = match_items(old, new) if len(target) == len(old) else None
         if pairs is None:
             return _to_ruamel(new, style)
-        new_to_old = dict((j, i) for i, j in pairs)
+        new_to_old = {j: i for i, j in pairs}
         items = [
             _apply(target[new_to_old[j]], old[new_to_old[j]], value, style)
             if j in new_to_old

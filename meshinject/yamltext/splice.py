@@ -110,6 +110,24 @@ class Splicer:
     def first_on_line(self, pos: int) -> bool:
         return not self.text[self.line_start(pos) : pos].strip(" ")
 
+    def end_of_last(self, node: Node, col: int) -> int:
+        """Where to append after `node`, the last entry/item of a collection at `col`.
+
+        That is past the node's last line and past comment lines indented deeper than
+        `col` (they belong to that node's value), but before comment lines at `col` or
+        less, which belong to whatever follows.
+        """
+        text = self.text
+        pos = self.after_line(content_end(node, text))
+        while pos < len(text):
+            line_end = self.line_end(pos)
+            line = text[pos:line_end]
+            body = line.lstrip(" ")
+            if not body.startswith("#") or len(line) - len(body) <= col:
+                break
+            pos = self.after_line(pos)
+        return pos
+
     def add(self, start: int, end: int, text: str) -> None:
         self.edits.append((start, end, text))
 
@@ -196,6 +214,13 @@ class Splicer:
         following = next((e for e in later if e.key in new), None)
         if following is None:
             raise Unsupported("removing the only key on a dash line")
+        if self.text[end : following.key_node.start].strip():
+            # Comment lines in between: keep them, leave a bare `-` on the dash line.
+            bare = key_start
+            while bare > 0 and self.text[bare - 1] == " ":
+                bare -= 1
+            self.add(bare, self.line_end(content_end(entry.value, self.text)), "")
+            return
         self.add(key_start, following.key_node.start, "")
 
     def insert_entries(
@@ -213,8 +238,7 @@ class Splicer:
             lines = entry_lines(pending, node.col, self.style)
             pending = {}
             if successor is None:
-                last = node.entries[-1]
-                self.insert_lines(self.after_line(content_end(last.value, self.text)), lines)
+                self.insert_lines(self.end_of_last(node.entries[-1].value, node.col), lines)
                 continue
             start = by_key[successor].key_node.start
             if self.first_on_line(start):
@@ -276,8 +300,7 @@ class Splicer:
                 (new_to_old[k] for k in range(j + 1, len(new)) if k in new_to_old), None
             )
             if successor is None:
-                end = self.after_line(content_end(items[-1], self.text))
-                self.insert_lines(end, lines)
+                self.insert_lines(self.end_of_last(items[-1], node.col), lines)
             elif self.first_on_line(dashes[successor]):
                 self.insert_lines(self.line_start(dashes[successor]), lines)
             else:
@@ -333,9 +356,13 @@ class Splicer:
             if below:
                 self.add(self.line_end(end), self.line_end(end), "\n" + "\n".join(below))
             return
-        # A block collection below the key: keep the key line (and its comment) as is.
+        # A block collection below the key: keep the key line (and its comment) and any
+        # comment lines above the first child as they are.
         if after:
             self.add(after_colon, after_colon, after)
+        if below and self.first_on_line(node.start):
+            self.add(self.line_start(node.start), end, "\n".join(below))
+            return
         body = "\n" + "\n".join(below) if below else ""
         self.add(self.line_end(key.start), end, body)
 
