@@ -58,6 +58,10 @@ def _config_options(func: Any) -> Any:
                           "Default: webhook when namespace labels are given, else manual."),
         click.option("--kube-version", default=None, metavar="MAJOR.MINOR",
                      help="Cluster version for ENABLE_NATIVE_SIDECARS=auto (default: native sidecars)."),
+        click.option("--style", type=click.Choice(["istio", "minimal"]), default="istio",
+                     show_default=True,
+                     help="istio: also write the zero-value fields istioctl kube-inject writes "
+                          "(status counters, updateStrategy: {}); minimal: only the sidecar."),
         click.argument("paths", nargs=-1, type=click.Path()),
     ]
     for option in reversed(options):
@@ -164,6 +168,7 @@ def _build_request(opts: dict[str, Any]) -> InjectionRequest:
         policy=policy,
         default_namespace=opts["namespace"],
         namespaces=namespaces,
+        output_style=opts["style"],
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from meshinject.errors import InjectionError, InputError, MeshInjectError
 from meshinject.inject.context import Workload
+from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.pod import inject_pod
 from meshinject.inject.settings import InjectSettings
 from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
@@ -66,6 +67,8 @@ class InjectionRequest:
     default_namespace: str = "default"
     namespaces: Mapping[str, NamespaceInfo] = field(default_factory=dict)
     settings_for_revision: Callable[[str], InjectSettings] | None = None
+    # "istio": add the Go zero-value fields istioctl's output has; "minimal": only the sidecar.
+    output_style: Literal["istio", "minimal"] = "istio"
 
 
 def is_workload(data: Any) -> bool:
@@ -132,6 +135,8 @@ def inject_document(data: Any, request: InjectionRequest) -> DocumentResult:
     new = copy.deepcopy(data)
     report = _inject_workload(new, request)
     changed = report.outcome == "injected"
+    if changed and request.output_style == "istio":
+        apply_go_defaults(new)
     return DocumentResult(new if changed else data, changed, [report])
 
 
@@ -150,6 +155,8 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
             report = _inject_workload(item, request)
             report.item = index
             reports.append(report)
+            if report.outcome == "injected" and request.output_style == "istio":
+                apply_go_defaults(item, in_list=True)
     changed = any(r.outcome == "injected" for r in reports)
     return DocumentResult(new if changed else data, changed, reports)
 
