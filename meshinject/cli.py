@@ -17,6 +17,7 @@ from meshinject import __version__
 if TYPE_CHECKING:
     from meshinject.inject.document import InjectionRequest
     from meshinject.report import Report
+    from meshinject.request import RunOptions
 
 EXIT_HELP = (
     "Exit codes: 0 success; 1 --check found files that would change; "
@@ -48,6 +49,11 @@ def _config_options(func: Any) -> Any:
         click.option("--set", "set_args", multiple=True, metavar="PATH=VALUE",
                      help="Override a value, Helm style (e.g. global.tag=1.31.0). Applied last."),
         click.option("-r", "--revision", default="", help="Control-plane revision to inject."),
+        click.option("--revision-values", "revision_values", multiple=True, metavar="REV=FILE",
+                     help="Another control plane and its own values (hub, tag, resources...). "
+                          "Repeatable; implies webhook mode."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG=REV",
+                     help="A revision tag (istioctl tag set TAG --revision REV). Repeatable."),
         click.option("-n", "--namespace", default="default", show_default=True,
                      help="Namespace of documents without metadata.namespace."),
         click.option("--namespace-labels", "namespace_labels", metavar="FILE",
@@ -117,6 +123,56 @@ def uninject(**opts: Any) -> None:
     _run(opts, operation="uninject")
 
 
+@main.command(epilog=EXIT_HELP)
+@_config_options
+@click.option("--output", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A table for people, or JSON for machines.")
+def explain(**opts: Any) -> None:
+    """Show, per workload, whether it would be injected, by which revision, and why.
+
+    Nothing is written. With --namespace-labels (or Namespace objects in the input) the
+    decision is the one Istio's webhook would make in the cluster.
+
+    \b
+    Example:
+      meshinject explain --namespace-labels namespaces.yaml -f k8s/
+    """
+    from meshinject.explain_view import render_explain
+
+    report, request_failed = _collect(opts)
+    if request_failed:
+        sys.exit(123)
+    render_explain(report, opts["output_format"], console=_console())
+    sys.exit(report.return_code)
+
+
+def _collect(opts: dict[str, Any]) -> tuple[Report, bool]:
+    """Run the injection over every input without writing anything."""
+    from meshinject.errors import MeshInjectError
+    from meshinject.files import FileResult, iter_paths, process_text, read_input
+    from meshinject.report import Report
+
+    console = _console()
+    paths = list(opts["filenames"]) + list(opts["paths"])
+    if not paths:
+        raise click.UsageError("no input: give files or folders with -f (use '-' for stdin)")
+    report = Report()
+    try:
+        request = _build_request(opts)
+    except MeshInjectError as exc:
+        console.print(f"[red]error[/red]: {_escape(exc.render())}")
+        return report, True
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    for path in iter_paths(paths):
+        try:
+            data = read_input(path, stdin)
+        except MeshInjectError as exc:
+            report.add(FileResult(path, None, error=exc))
+            continue
+        report.add(process_text(data, path, request, "inject"))
+    return report, False
+
+
 @main.command()
 def version() -> None:
     """Print meshinject's version and the Istio release its defaults come from."""
@@ -132,44 +188,23 @@ def _console() -> Any:
                    soft_wrap=True)
 
 
+def _run_options(opts: dict[str, Any]) -> RunOptions:
+    from meshinject.request import RunOptions
+
+    return RunOptions(
+        values_files=opts["values_files"], mesh_config_files=opts["mesh_files"],
+        iop_files=opts["iop_files"], inject_config_files=opts["inject_config_files"],
+        set_args=opts["set_args"], revision=opts["revision"],
+        revision_values=opts["revision_values"], tags=opts["tags"],
+        namespace=opts["namespace"], namespace_labels_file=opts.get("namespace_labels"),
+        mode=opts.get("mode"), kube_version=opts.get("kube_version"), output_style=opts["style"],
+    )
+
+
 def _build_request(opts: dict[str, Any]) -> InjectionRequest:
-    from meshinject.config import ConfigSources, build_config
-    from meshinject.inject.document import InjectionRequest
-    from meshinject.inject.settings import settings_from_config
-    from meshinject.policy import PolicySettings, parse_namespace_labels
-    from meshinject.yamltext import load_document
+    from meshinject.request import build_request
 
-    config = build_config(
-        ConfigSources(
-            values_files=opts["values_files"], mesh_config_files=opts["mesh_files"],
-            iop_files=opts["iop_files"], inject_config_files=opts["inject_config_files"],
-            set_args=opts["set_args"], revision=opts["revision"],
-        )
-    )
-    kube_version = None
-    if opts.get("kube_version"):
-        try:
-            major, minor = opts["kube_version"].lstrip("v").split(".")[:2]
-            kube_version = (int(major), int(minor))
-        except ValueError:
-            raise click.BadParameter("expected MAJOR.MINOR, e.g. 1.33", param_hint="--kube-version") from None
-    namespaces = {}
-    if opts.get("namespace_labels"):
-        from meshinject.files import read_input
-
-        path = opts["namespace_labels"]
-        text = read_input(path).decode("utf-8", errors="replace")
-        namespaces = parse_namespace_labels(load_document(text).data, source=path)
-    mode = opts.get("mode") or ("webhook" if namespaces else "manual")
-    revision = opts["revision"] or "default"
-    policy = PolicySettings(mode=mode, manual_revision=revision, revisions=frozenset({revision}))
-    return InjectionRequest(
-        settings=settings_from_config(config, kube_version=kube_version),
-        policy=policy,
-        default_namespace=opts["namespace"],
-        namespaces=namespaces,
-        output_style=opts["style"],
-    )
+    return build_request(_run_options(opts))
 
 
 def _run(opts: dict[str, Any], *, operation: str) -> None:

@@ -1,0 +1,164 @@
+"""Turn what the user asked for into one frozen `InjectionRequest`.
+
+This is where the configuration of every control plane (revision) is built, the namespace
+labels are read and the policy mode is chosen. The CLI and the kustomize plugin both call
+`build_request`, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from meshinject.errors import ConfigError, Location
+from meshinject.inject.document import InjectionRequest
+from meshinject.inject.settings import InjectSettings, settings_from_config
+from meshinject.policy import NamespaceInfo, PolicySettings, parse_namespace_labels, parse_selector_list
+from meshinject.policy.settings import InjectorPolicy
+
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The user's choices, as given on the command line or in a kustomize config."""
+
+    values_files: Sequence[str] = ()
+    mesh_config_files: Sequence[str] = ()
+    iop_files: Sequence[str] = ()
+    inject_config_files: Sequence[str] = ()
+    set_args: Sequence[str] = ()
+    revision: str = ""
+    revision_values: Sequence[str] = ()  # "REV=FILE"
+    tags: Sequence[str] = ()  # "TAG=REV"
+    namespace: str = DEFAULT
+    namespace_labels_file: str | None = None
+    mode: Literal["manual", "webhook"] | None = None
+    kube_version: str | None = None
+    output_style: Literal["istio", "minimal"] = "istio"
+    extra_namespaces: dict[str, NamespaceInfo] = field(default_factory=dict)
+
+
+def _pairs(items: Sequence[str], flag: str, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise ConfigError(f"expected {what}, got {item!r}", Location(flag))
+        out[name.strip()] = value.strip()
+    return out
+
+
+def parse_kube_version(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        major, minor = text.strip().lstrip("v").split(".")[:2]
+        return int(major), int(minor.split("-")[0].rstrip("+"))
+    except ValueError:
+        raise ConfigError(
+            f"expected MAJOR.MINOR such as 1.33, got {text!r}", Location("--kube-version")
+        ) from None
+
+
+def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
+    from meshinject.files import decode, read_input
+    from meshinject.yamltext import load_document
+
+    text, _, _ = decode(read_input(path), path)
+    try:
+        data = load_document(text).data
+    except ConfigError:
+        raise
+    except Exception as exc:  # located InputError from the YAML layer
+        from meshinject.errors import MeshInjectError
+
+        if isinstance(exc, MeshInjectError):
+            raise ConfigError(exc.message, Location(path, exc.location.line, exc.location.column)) from None
+        raise
+    return parse_namespace_labels(data, source=path)
+
+
+def build_request(options: RunOptions) -> InjectionRequest:
+    """Build the config of each revision and the policy; raises ConfigError."""
+    from meshinject.config import ConfigSources, build_config
+
+    kube_version = parse_kube_version(options.kube_version)
+    revision_files = _pairs(options.revision_values, "--revision-values", "REVISION=FILE")
+    tags = _pairs(options.tags, "--tag", "TAG=REVISION")
+
+    def sources(revision: str, extra: Sequence[str] = ()) -> ConfigSources:
+        return ConfigSources(
+            values_files=[*options.values_files, *extra],
+            mesh_config_files=list(options.mesh_config_files),
+            iop_files=list(options.iop_files),
+            inject_config_files=list(options.inject_config_files),
+            set_args=list(options.set_args),
+            revision="" if revision == DEFAULT else revision,
+        )
+
+    main_revision = options.revision or DEFAULT
+    configs = {main_revision: build_config(sources(main_revision, _extra(revision_files, main_revision)))}
+    for revision, path in revision_files.items():
+        if revision not in configs:
+            configs[revision] = build_config(sources(revision, [path]))
+    if revision_files and main_revision == DEFAULT and DEFAULT not in revision_files:
+        # Several named control planes and no unnamed one: `default` exists only as a tag.
+        del configs[DEFAULT]
+    revisions = frozenset(configs)
+
+    namespaces: dict[str, NamespaceInfo] = {}
+    if options.namespace_labels_file:
+        namespaces.update(read_namespace_labels(options.namespace_labels_file))
+    namespaces.update(options.extra_namespaces)
+    mode = options.mode or ("webhook" if namespaces or revision_files or tags else "manual")
+
+    first = configs[main_revision] if main_revision in configs else next(iter(configs.values()))
+    policy = PolicySettings(
+        mode=mode,
+        revisions=revisions,
+        tags=tags,
+        manual_revision=main_revision if main_revision in revisions or main_revision in tags else next(iter(sorted(revisions))),
+        revision_policies={rev: _injector_policy(cfg) for rev, cfg in configs.items()},
+        **_policy_fields(first),
+    )
+
+    @functools.cache
+    def settings_for(revision: str) -> InjectSettings:
+        config = configs.get(revision) or configs.get(tags.get(revision, ""), first)
+        return settings_from_config(config, kube_version=kube_version)
+
+    return InjectionRequest(
+        settings=settings_for(main_revision if main_revision in configs else next(iter(configs))),
+        policy=policy,
+        default_namespace=options.namespace,
+        namespaces=namespaces,
+        settings_for_revision=settings_for,
+        output_style=options.output_style,
+    )
+
+
+def _extra(revision_files: dict[str, str], revision: str) -> list[str]:
+    return [revision_files[revision]] if revision in revision_files else []
+
+
+def _injector_policy(config: object) -> InjectorPolicy:
+    return InjectorPolicy(**_policy_fields(config))
+
+
+def _policy_fields(config: object) -> dict[str, object]:
+    injector = config.injector  # type: ignore[attr-defined]
+    values = config.values_dict()  # type: ignore[attr-defined]
+    webhook = values.get("sidecarInjectorWebhook") or {}
+    return {
+        "policy": injector.policy,
+        "never_inject_selectors": parse_selector_list(
+            injector.never_inject_selector, key_path="neverInjectSelector"
+        ),
+        "always_inject_selectors": parse_selector_list(
+            injector.always_inject_selector, key_path="alwaysInjectSelector"
+        ),
+        "enable_namespaces_by_default": bool(webhook.get("enableNamespacesByDefault")),
+    }
