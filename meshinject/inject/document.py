@@ -184,7 +184,8 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
             settings = request.settings_for_revision(revision)
         workload = _workload_identity(doc, str(meta.get("namespace") or "default"))
         pod = {"metadata": copy.deepcopy(pod_meta), "spec": copy.deepcopy(spec)}
-        result = inject_pod(pod, workload=workload, settings=settings)
+        uid, gid = _proxy_ids(settings, request.namespaces.get(namespace))
+        result = inject_pod(pod, workload=workload, settings=settings, proxy_uid=uid, proxy_gid=gid)
         new_meta = result.pod.get("metadata") or {}
         target_meta = _ensure(doc, meta_path)
         for key in ("labels", "annotations"):
@@ -204,6 +205,32 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         report.reason = exc.message
         report.error = exc
     return report
+
+
+def _last_id(annotation: str | None) -> int | None:
+    """The last ID of an OpenShift range `start/size` (or `start-end`)."""
+    if not annotation:
+        return None
+    first = annotation.split(",")[0].strip()
+    try:
+        if "/" in first:
+            start, size = first.split("/")
+            return int(start) + int(size) - 1
+        if "-" in first:
+            return int(first.split("-")[1])
+    except ValueError:
+        return None
+    return None
+
+
+def _proxy_ids(settings: InjectSettings, namespace: NamespaceInfo | None) -> tuple[int, int]:
+    """On OpenShift the proxy runs as the namespace's assigned UID/GID, else 1337."""
+    platform = settings.platform or settings.pilot_env.get("PLATFORM", "")
+    if platform.lower() != "openshift" or namespace is None:
+        return 1337, 1337
+    uid = _last_id(namespace.annotations.get("openshift.io/sa.scc.uid-range"))
+    gid = _last_id(namespace.annotations.get("openshift.io/sa.scc.supplemental-groups"))
+    return uid or 1337, gid or uid or 1337
 
 
 def _check_shape(doc: dict[str, Any], kind: str) -> None:
