@@ -82,4 +82,16 @@ class TemplateError(MeshInjectError):
 
 
 class InjectionError(MeshInjectError):
-    """A workload cannot be injected (bad annotation value, unknown template, ...)."""
+    """A workload cannot be injected (bad annotation value, unknown template, ...).
+
+    `data_path` names the offending node inside the document (e.g. `("spec", "template",
+    "metadata", "annotations", "sidecar.istio.io/proxyCPU")`); the stream layer turns it
+    into a line and column.
+    """
+
+    def __init__(
+        self, message: str, location: Location | None = None,
+        data_path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message, location)
+        self.data_path = data_path

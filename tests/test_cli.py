@@ -119,8 +119,23 @@ def test_invalid_traffic_annotation_fails_the_file_with_istios_message() -> None
     assert result.exit_code == 123
     assert result.stdout == ""
     assert (
-        "invalid value '10.0.0.0/33' for annotation "
+        "error: <stdin>:12:9: invalid value '10.0.0.0/33' for annotation "
         "'traffic.sidecar.istio.io/includeOutboundIPRanges'" in result.stderr
+    )
+
+
+def test_bad_quantity_annotation_points_at_its_line() -> None:
+    doc = DEPLOYMENT.replace(
+        "      labels: {app: app}\n",
+        "      labels: {app: app}\n      annotations:\n        sidecar.istio.io/proxyCPU: lots\n",
+    )
+    result = run("-f", "-", input=doc)
+    assert result.exit_code == 123
+    assert result.stdout == ""
+    assert (
+        "error: <stdin>:12:9: invalid value 'lots' for annotation 'sidecar.istio.io/proxyCPU': "
+        "not a Kubernetes quantity (a number with an optional suffix such as 100m, 0.5, 128Mi "
+        "or 1Gi)" in result.stderr
     )
 
 

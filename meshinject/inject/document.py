@@ -154,6 +154,8 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
         if item.get("kind") in WORKLOAD_KINDS:
             report = _inject_workload(item, request)
             report.item = index
+            if isinstance(report.error, InjectionError) and report.error.data_path:
+                report.error.data_path = ("items", index, *report.error.data_path)
             reports.append(report)
             if report.outcome == "injected" and request.output_style == "istio":
                 apply_go_defaults(item, in_list=True)
@@ -201,6 +203,9 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         report.templates = result.templates
         report.warnings.extend(result.warnings)
     except MeshInjectError as exc:
+        if isinstance(exc, InjectionError) and exc.data_path[:1] == ("metadata",):
+            # The pod's metadata lives at `meta_path` inside the document.
+            exc.data_path = _pod_paths(kind)[0] + exc.data_path[1:]
         report.outcome = "failed"
         report.reason = exc.message
         report.error = exc

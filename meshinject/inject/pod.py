@@ -45,7 +45,8 @@ def inject_pod(
     annotations = (original.get("metadata") or {}).get("annotations") or {}
     problems = annotation_problems(annotations)
     if problems:
-        raise InjectionError(problems[0][1])
+        name, message = problems[0]
+        raise InjectionError(message, data_path=("metadata", "annotations", name))
     from meshinject.config.merge import merge_proxy_config
     from meshinject.config.proxyconfig import proxy_config_json
 

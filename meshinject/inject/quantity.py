@@ -29,7 +29,10 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
     """Return the exact value and its format: "BinarySI", "DecimalSI" or "DecimalExponent"."""
     match = _QUANTITY.match(text.strip())
     if not match:
-        raise QuantityError(f"quantities must match the regular expression {_QUANTITY.pattern!r}")
+        raise QuantityError(
+            "not a Kubernetes quantity (a number with an optional suffix such as 100m, "
+            "0.5, 128Mi or 1Gi)"
+        )
     number = Fraction(match["num"])
     suffix = match["suffix"]
     if suffix in _BINARY:
