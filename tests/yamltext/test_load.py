@@ -152,4 +152,8 @@ def test_plain_scalars_resolve_like_pyyaml(word: str) -> None:
         return
     if not isinstance(expected, dict) or type(expected.get("v")).__name__ in ("date", "datetime"):
         return
-    assert data(text) == expected
+    got = data(text)
+    if isinstance(expected["v"], float) and math.isnan(expected["v"]):  # nan != nan
+        assert math.isnan(got["v"])
+        return
+    assert got == expected
