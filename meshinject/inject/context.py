@@ -310,6 +310,17 @@ def build_context(
         "crl_config_map_name": settings.value("pilot", "crlConfigMapName", default="") or "istio-ca-crl",
         "cluster_trust_bundle": env.get("ENABLE_CLUSTER_TRUST_BUNDLE_API", "").lower() == "true",
         "dns_search_namespaces": [],
+        # Gateway / gRPC templates: the owner's name (not the workload-name label), the
+        # untruncated canonical name, the mesh-config interception mode (annotation ignored)
+        # and the proxy image built without the `sidecar.istio.io/proxyImage` override.
+        "deployment_name": workload.name,
+        "canonical_name_untruncated": _canonical(
+            labels,
+            ("service.istio.io/canonical-name", "app.kubernetes.io/name", "app"),
+            workload.name,
+        ),
+        "proxy_config_interception_mode": str(proxy_config.get("interceptionMode") or "REDIRECT"),
+        "values_proxy_image": proxy_image(settings, str(proxy_values.get("image", "proxyv2")), annotations),
     }
 
 
