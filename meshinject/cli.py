@@ -29,9 +29,35 @@ class DefaultGroup(click.Group):
     """`meshinject -f x.yaml` and `meshinject x.yaml` mean `meshinject inject ...`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.resilient_parsing and not args:
+            return super().parse_args(ctx, args)  # shell completion of the command name
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["inject", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Last resort: Ctrl-C and bugs end with one line on stderr, never a traceback.
+
+        In-place rewrites are atomic, so after an interrupt every file is either rewritten
+        or untouched. Set MESHINJECT_TRACEBACK=1 to see the traceback of an internal error.
+        """
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("meshinject: interrupted; files not yet rewritten are unchanged", err=True)
+            sys.exit(130)  # report.EXIT_INTERRUPTED (128 + SIGINT), the shell convention
+        except Exception as exc:
+            if os.environ.get("MESHINJECT_TRACEBACK"):
+                raise
+            detail = " ".join(str(exc).split())[:200]
+            click.echo(
+                f"meshinject: internal error ({type(exc).__name__}: {detail}); this is a bug, "
+                "please report it with the input that caused it",
+                err=True,
+            )
+            sys.exit(123)  # report.EXIT_FAILED
 
 
 def _config_options(func: Any) -> Any:
@@ -175,10 +201,42 @@ def _collect(opts: dict[str, Any]) -> tuple[Report, bool]:
 
 @main.command()
 def version() -> None:
-    """Print meshinject's version and the Istio release its defaults come from."""
+    """Print meshinject's version and the Istio release its defaults come from.
+
+    \b
+    Example:
+      meshinject version
+    """
     from meshinject.config import ISTIO_VERSION
 
     click.echo(f"meshinject {__version__} (Istio {ISTIO_VERSION} defaults)")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, choices, files).
+
+    \b
+    Example:
+      meshinject completion bash > ~/.local/share/bash-completion/completions/meshinject
+      meshinject completion zsh > "${fpath[1]}/_meshinject"
+      meshinject completion fish > ~/.config/fish/completions/meshinject.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # the Choice above only allows shells click supports
+    click.echo(cls(main, {}, "meshinject", "_MESHINJECT_COMPLETE").source())
+
+
+def _register_integrations() -> None:
+    from meshinject.kustomize import kustomize_plugin
+
+    main.add_command(kustomize_plugin)
+
+
+_register_integrations()
 
 
 def _console() -> Any:
@@ -244,7 +302,11 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
         elif write_back is WriteBack.DIFF and result.changed:
             outputs.append(unified_diff(path, data.decode("utf-8", errors="replace"), result.output))
         elif write_back is WriteBack.IN_PLACE and result.changed:
-            write_atomic(path, result.output)
+            try:
+                write_atomic(path, result.output)
+            except MeshInjectError as exc:
+                result.error = exc
+                continue
             if not opts["quiet"]:
                 console.print(f"rewrote {_escape(path)}")
         elif write_back is WriteBack.CHECK and result.changed:
@@ -259,11 +321,13 @@ def _emit(outputs: list[str], output: str | None, report: Report) -> None:
         return
     text = "".join(_joined(outputs))
     if output:
-        from meshinject.files import write_atomic
+        from meshinject.errors import MeshInjectError
+        from meshinject.files import FileResult, write_atomic
 
-        if not os.path.exists(output):
-            open(output, "w").close()  # noqa: SIM115 - create so write_atomic can keep a mode
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except MeshInjectError as exc:
+            report.add(FileResult(output, None, error=exc))
     else:
         sys.stdout.write(text)
 
