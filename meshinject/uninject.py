@@ -1,9 +1,37 @@
-"""Uninject: remove what an injection added, guided by the `sidecar.istio.io/status` annotation.
+"""Uninject: give back the manifest an injection started from, byte for byte.
 
-The containers, init containers, volumes and pull secrets the status lists are removed, the
-app probes recorded in ISTIO_KUBE_APP_PROBERS and the Prometheus annotations recorded in
-ISTIO_PROMETHEUS_ANNOTATIONS are restored, and the annotations and labels injection writes
-are dropped. It never adds `sidecar.istio.io/inject: "false"`.
+`meshinject uninject` and re-injection (injecting an injected file, e.g. with a newer
+config) both start by removing a previous injection. Removal is data-level (`unapply` in
+`meshinject.inject.status`); the text editor then deletes exactly the lines injection
+inserted and puts back exactly the scalars it replaced, because its insertions and
+deletions are inverses. So `uninject(inject(x)) == x` needs the data to be exact.
+
+Nothing new is recorded for that: the status JSON, env vars and annotations must stay
+what Istio writes (the conformance corpus compares them as data), and comments would be
+noise in the user's diff. What injection added is deduced instead:
+
+* containers, init containers, volumes and pull secrets: listed in the status annotation;
+* probes and lifecycle hooks: recorded by Istio in ISTIO_KUBE_APP_PROBERS; the recorded
+  action goes back at the key position of the rewritten `httpGet`, and a port number a
+  container port names is written as that name (the recording resolves names);
+* Prometheus annotations: the app's own values are recorded in
+  ISTIO_PROMETHEUS_ANNOTATIONS and go back in place; the others were added;
+* labels and annotations the template adds: injection appends them, in a fixed order,
+  after the user's keys. The tail of each mapping that consists of such keys, in that
+  order and with the values injection writes, is injection's; a user's key of the same
+  name sits before it (see `_trailing_additions`);
+* Go zero-value fields of `--style istio` (`status: {replicas: 0}`, `updateStrategy: {}`):
+  removed when the style is istio and they hold exactly the zero values.
+
+Where the input does not determine the original, the choice is one that injects to the
+same pod, so `inject(uninject(inject(x))) == inject(x)` always holds. Those cases: a
+probe written with the number of a named container port comes back with the name; a
+user's own label or annotation that injection would add, as the user's last key and with
+the value injection writes, is removed; empty `labels: {}`/`volumes: []` are not restored;
+the DeploymentConfig defaults istio style changes (`test: false`, dropped zero values)
+stay. A workload injected by istioctl (or with another config, or edited since) is handled
+the same way, best effort: `uninject` re-injects its result and warns when that does not
+reproduce the input. It never adds `sidecar.istio.io/inject: "false"`.
 """
 
 from __future__ import annotations
@@ -11,6 +39,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from meshinject.errors import MeshInjectError
 from meshinject.inject.document import (
     LIST_KINDS,
     WORKLOAD_KINDS,
@@ -19,50 +48,151 @@ from meshinject.inject.document import (
     WorkloadReport,
     _get,
     _pod_paths,
+    inject_document,
 )
-from meshinject.inject.status import OVERRIDES, STATUS, strip_injection
+from meshinject.inject.godefaults import _STATUS as GO_ZERO_STATUS
+from meshinject.inject.godefaults import _UPDATE_STRATEGY as GO_UPDATE_STRATEGY
+from meshinject.inject.status import STATUS, unapply
+from meshinject.yamltext import LoadedDocument, edit_document, load_document
+from meshinject.yamltext.diff import same
 
-INJECTED_ANNOTATIONS = ("istio.io/rev", OVERRIDES)
+BEST_EFFORT = (
+    "best effort: injecting the result again does not give this workload back (it was "
+    "injected by istioctl or with another config, or edited since); review the result"
+)
 
 
-def _uninject_workload(doc: dict[str, Any]) -> WorkloadReport | None:
+def _workloads(data: Any) -> list[dict[str, Any]]:
+    if not isinstance(data, dict):
+        return []
+    if data.get("kind") in LIST_KINDS:
+        items = data.get("items")
+        if not isinstance(items, list):
+            return []
+        return [i for i in items if isinstance(i, dict) and i.get("kind") in WORKLOAD_KINDS]
+    return [data] if data.get("kind") in WORKLOAD_KINDS else []
+
+
+def _pod_meta(doc: dict[str, Any]) -> Any:
+    return _get(doc, _pod_paths(str(doc.get("kind")))[0])
+
+
+def is_injected(data: Any) -> bool:
+    """True if any workload of the document carries a `sidecar.istio.io/status`."""
+    for doc in _workloads(data):
+        meta = _pod_meta(doc)
+        annotations = meta.get("annotations") if isinstance(meta, dict) else None
+        if isinstance(annotations, dict) and STATUS in annotations:
+            return True
+    return False
+
+
+def _drop_go_defaults(doc: dict[str, Any], *, in_list: bool) -> None:
+    """Remove the zero-value fields `--style istio` adds, when they hold exactly those."""
+    kind = str(doc.get("kind"))
+    spec = doc.get("spec")
+    if kind in GO_UPDATE_STRATEGY and isinstance(spec, dict) and spec.get("updateStrategy") == {}:
+        del spec["updateStrategy"]
+    fields = GO_ZERO_STATUS.get(kind, ())
+    status = doc.get("status")
+    zero: dict[str, Any] = dict.fromkeys(fields, 0)
+    if isinstance(status, dict) and (in_list or fields) and same(status, zero):
+        del doc["status"]
+
+
+def _uninject_workload(
+    doc: dict[str, Any], request: InjectionRequest, *, in_list: bool
+) -> WorkloadReport | None:
     kind = str(doc.get("kind"))
     meta_path, spec_path = _pod_paths(kind)
     meta = _get(doc, meta_path)
     spec = _get(doc, spec_path)
-    name = str((doc.get("metadata") or {}).get("name") or "")
-    namespace = str((doc.get("metadata") or {}).get("namespace") or "default")
+    top: dict[str, Any] = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
+    name = str(top.get("name") or top.get("generateName") or "")
+    namespace = str(top.get("namespace") or request.default_namespace)
     if not isinstance(meta, dict) or not isinstance(spec, dict):
         return None
-    annotations = meta.get("annotations") or {}
-    if STATUS not in annotations:
-        return WorkloadReport(kind, name, namespace, "skipped", "not injected (no sidecar.istio.io/status)")
-    pod = strip_injection({"metadata": meta, "spec": spec})
-    new_ann = dict(pod["metadata"].get("annotations") or {})
-    for key in INJECTED_ANNOTATIONS:
-        new_ann.pop(key, None)
-    new_meta = dict(pod["metadata"])
-    if new_ann:
-        new_meta["annotations"] = new_ann
-    else:
-        new_meta.pop("annotations", None)
-    meta.clear()
-    meta.update(new_meta)
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, dict) or STATUS not in annotations:
+        return WorkloadReport(
+            kind, name, namespace, "skipped", "not injected (no sidecar.istio.io/status)"
+        )
+    extra = tuple(request.settings.injected_annotations)
+    pod = unapply({"metadata": meta, "spec": spec}, injected_annotations=extra)
+    new_meta = pod["metadata"]
+    if new_meta or kind == "Pod":
+        meta.clear()
+        meta.update(new_meta)
+    else:  # injection created the pod template's metadata
+        parent = _get(doc, meta_path[:-1])
+        parent.pop(meta_path[-1], None)
     parent = _get(doc, spec_path[:-1])
     parent[spec_path[-1]] = pod["spec"]
+    if request.output_style == "istio":
+        _drop_go_defaults(doc, in_list=in_list)
     return WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
 
 
-def uninject_document(data: Any, request: InjectionRequest) -> DocumentResult:
+def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     if not isinstance(data, dict):
         return DocumentResult(data, False, [])
     new = copy.deepcopy(data)
-    items = new.get("items") if data.get("kind") in LIST_KINDS else [new]
+    in_list = new.get("kind") in LIST_KINDS
     reports = []
-    for item in items or []:
+    for index, item in enumerate(new.get("items") or [] if in_list else [new]):
         if isinstance(item, dict) and item.get("kind") in WORKLOAD_KINDS:
-            report = _uninject_workload(item)
+            report = _uninject_workload(item, request, in_list=in_list)
             if report is not None:
+                report.item = index if in_list else None
                 reports.append(report)
-    changed = new != data
+    if in_list and new.get("metadata") == {} and "metadata" not in data:
+        del new["metadata"]
+    changed = not same(new, data)
     return DocumentResult(new if changed else data, changed, reports)
+
+
+def _reinjects_to(candidate: Any, original: Any, request: InjectionRequest) -> bool:
+    """Does injecting `candidate` (in either output style) give `original` back?"""
+    other = "minimal" if request.output_style == "istio" else "istio"
+    for style in (request.output_style, other):
+        try:
+            again = inject_document(candidate, _with_style(request, style))
+        except MeshInjectError:
+            return False
+        if same(again.data, original):
+            return True
+    return False
+
+
+def _with_style(request: InjectionRequest, style: str) -> InjectionRequest:
+    from dataclasses import replace
+
+    return replace(request, output_style=style)  # type: ignore[arg-type]
+
+
+def uninject_document(data: Any, request: InjectionRequest) -> DocumentResult:
+    """Remove every injection in `data`; warns on workloads it cannot verify (best effort)."""
+    result = _uninject(data, request)
+    if result.changed and not _reinjects_to(result.data, data, request):
+        for report in result.workloads:
+            if report.outcome == "injected":
+                report.warnings.append(BEST_EFFORT)
+    return result
+
+
+def reinjection_source(loaded: LoadedDocument, request: InjectionRequest) -> LoadedDocument:
+    """`loaded` with any previous injection removed from its text, ready to inject again.
+
+    Injecting this text instead of editing the injected one makes re-injection give
+    exactly what injecting the original gives (with any config). When the text cannot be
+    edited safely, `loaded` itself is returned (injection then strips the data only).
+    """
+    if not is_injected(loaded.data):
+        return loaded
+    result = _uninject(loaded.data, request)
+    if not result.changed:
+        return loaded
+    try:
+        return load_document(edit_document(loaded, result.data))
+    except MeshInjectError:
+        return loaded

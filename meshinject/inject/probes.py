@@ -100,9 +100,11 @@ def _rewritten(probe: Any, path: str, status_port: int, *, hook: bool) -> Any:
         return new
     for action in ("tcpSocket",) if hook else ("tcpSocket", "grpc"):
         if isinstance(probe.get(action), dict):
-            new = {k: v for k, v in probe.items() if k != action}
-            new["httpGet"] = {"path": path, "port": status_port}
-            return new
+            # httpGet takes the replaced action's place, so the text edit stays in place
+            # (and uninject can put the action back where it was).
+            http = {"path": path, "port": status_port}
+            return {("httpGet" if k == action else k): (http if k == action else v)
+                    for k, v in probe.items()}
     return probe
 
 

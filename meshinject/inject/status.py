@@ -1,9 +1,10 @@
 """The `sidecar.istio.io/status` annotation: what an injection added, and undoing it.
 
 Istio records the names of the containers, init containers, volumes and pull secrets a
-template added. Re-injection removes exactly those before injecting again, so injecting an
-injected manifest (or upgrading it to a new config) gives the same result as injecting the
-original.
+template added. `unapply` removes exactly those and everything else an injection adds, so
+re-injection (and `meshinject uninject`) starts again from the user's own pod. How the
+parts the status does not list are recognised without recording anything new (the status
+JSON and env vars must stay exactly Istio's) is explained in `meshinject.uninject`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshinject.inject import prometheus
+from meshinject.inject.probes import HOOKS, PROBES
 
 STATUS = "sidecar.istio.io/status"
 OVERRIDES = "proxy.istio.io/overrides"
@@ -102,45 +104,144 @@ def env_value(container: dict[str, Any] | None, name: str) -> str | None:
     return None
 
 
-def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
-    """Give app containers back the probes recorded in ISTIO_KUBE_APP_PROBERS."""
-    if not probers_text:
-        return
+# Probe field for each path suffix of ISTIO_KUBE_APP_PROBERS.
+_PROBE_FIELDS = {suffix: name for name, suffix in PROBES + HOOKS}
+_ACTIONS = ("httpGet", "tcpSocket", "grpc")
+
+# What an injection adds to the pod's labels and annotations, in the order it adds them.
+# Added keys are appended, so they form the tail of the mapping in this order; see
+# `_trailing_additions`.
+LABEL_ORDER = (
+    "security.istio.io/tlsMode",
+    "networking.istio.io/tunnel",
+    "service.istio.io/canonical-name",
+    "service.istio.io/canonical-revision",
+    "topology.istio.io/network",
+)
+ANNOTATION_ORDER = (
+    "istio.io/rev",
+    "kubectl.kubernetes.io/default-logs-container",
+    "kubectl.kubernetes.io/default-container",
+    "k8s.v1.cni.cncf.io/networks",
+    "sidecar.istio.io/interceptionMode",
+    "traffic.sidecar.istio.io/includeOutboundIPRanges",
+    "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+    "traffic.sidecar.istio.io/includeInboundPorts",
+    "traffic.sidecar.istio.io/excludeInboundPorts",
+    "traffic.sidecar.istio.io/includeOutboundPorts",
+    "traffic.sidecar.istio.io/excludeOutboundPorts",
+    "istio.io/reroute-virtual-interfaces",
+    "traffic.sidecar.istio.io/kubevirtInterfaces",
+    "traffic.sidecar.istio.io/excludeInterfaces",
+    OVERRIDES,
+    prometheus.PORT,
+    prometheus.PATH,
+    prometheus.SCRAPE,
+    STATUS,
+)
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
     try:
-        probers = json.loads(probers_text)
+        data = json.loads(text)
     except json.JSONDecodeError:
-        return
-    if not isinstance(probers, dict):
-        return
-    fields = {"readyz": "readinessProbe", "livez": "livenessProbe", "startupz": "startupProbe",
-              "prestopz": "preStop", "poststartz": "postStart"}
-    for path, prober in probers.items():
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _port_name(container: dict[str, Any], port: Any) -> Any:
+    """The name of the container port `port` resolves from, if it has one (else `port`)."""
+    if not isinstance(port, int) or isinstance(port, bool):
+        return port
+    for declared in container.get("ports") or []:
+        if (
+            isinstance(declared, dict)
+            and declared.get("containerPort") == port
+            and isinstance(declared.get("name"), str)
+            and declared["name"]
+        ):
+            return declared["name"]
+    return port
+
+
+def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
+    """Give app containers back the probes recorded in ISTIO_KUBE_APP_PROBERS, in place.
+
+    The recorded action replaces the rewritten `httpGet` at the same key position (so a
+    `tcpSocket` comes back where it was). A port number a container port names is written
+    as that name again: the recording only keeps the number, and probes usually name it.
+    """
+    for path, prober in _json(probers_text).items():
         parts = str(path).strip("/").split("/")
-        if len(parts) != 3 or parts[2] not in fields or not isinstance(prober, dict):
+        if len(parts) != 3 or parts[2] not in _PROBE_FIELDS or not isinstance(prober, dict):
             continue
         kind, container_name, suffix = parts
         target = None
         for key in ("containers", "initContainers"):
             for c in spec.get(key) or []:
-                if isinstance(c, dict) and c.get("name") == container_name:
+                if isinstance(c, dict) and c.get("name") == container_name != PROXY:
                     target = c
         if target is None:
             continue
         holder = target.get("lifecycle") if kind == "app-lifecycle" else target
-        if not isinstance(holder, dict):
+        probe = holder.get(_PROBE_FIELDS[suffix]) if isinstance(holder, dict) else None
+        action = next((a for a in _ACTIONS if isinstance(prober.get(a), dict)), None)
+        if not isinstance(probe, dict) or action is None or not isinstance(holder, dict):
             continue
-        probe = holder.get(fields[suffix])
-        if not isinstance(probe, dict):
-            continue
-        restored = {k: v for k, v in probe.items() if k not in ("httpGet", "tcpSocket", "grpc")}
-        for action in ("httpGet", "tcpSocket", "grpc"):
-            if action in prober:
-                restored[action] = prober[action]
-        holder[fields[suffix]] = restored
+        value = copy.deepcopy(prober[action])
+        if action != "grpc" and "port" in value:
+            value["port"] = _port_name(target, value["port"])
+        restored: dict[str, Any] = {}
+        for key, old in probe.items():
+            if key in ("httpGet", action):
+                restored[action] = value
+            elif key not in _ACTIONS:
+                restored[key] = old
+        restored.setdefault(action, value)
+        holder[_PROBE_FIELDS[suffix]] = restored
 
 
-def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:
-    """Remove what a previous injection added (per its status annotation); copy of `pod`."""
+def _trailing_additions(
+    mapping: dict[str, Any], order: tuple[str, ...], ours: Any, always: frozenset[str] = frozenset()
+) -> set[str]:
+    """The keys of `mapping` an injection appended: its tail, read backwards while every
+    key is one injection writes (`ours(key, value)`) in strictly decreasing `order`.
+
+    A user's key of the same name sits before that tail (injection only appends), unless
+    it was the user's last key and in order: then both readings inject to the same pod.
+    Keys in `always` are injection's wherever they are and do not break the tail.
+    """
+    rank = {key: i for i, key in enumerate(order)}
+    found = {k for k in mapping if k in always}
+    last = len(order)
+    for key in reversed(list(mapping)):
+        if key in always:
+            continue
+        r = rank.get(key)
+        if r is None or r >= last or not ours(key, mapping[key]):
+            break
+        found.add(key)
+        last = r
+    return found
+
+
+def _canonical(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if labels.get(key):
+            return str(labels[key])
+    return None
+
+
+def unapply(
+    pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Remove what a previous injection added (per its status annotation); copy of `pod`.
+
+    `injected_annotations` are the config's extra annotations (written after the status).
+    A pod without a status annotation is returned as it is.
+    """
     meta = pod.get("metadata") or {}
     annotations = meta.get("annotations") or {}
     status = InjectionStatus.parse(annotations.get(STATUS))
@@ -150,7 +251,7 @@ def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:
     spec = out.setdefault("spec", {})
     sidecar = find_sidecar(spec)
     restore_probes(spec, env_value(sidecar, "ISTIO_KUBE_APP_PROBERS"))
-    prometheus.restore(out, env_value(sidecar, "ISTIO_PROMETHEUS_ANNOTATIONS"))
+    recorded = _json(env_value(sidecar, prometheus.ENV))
     removals = {
         "containers": status.containers,
         "initContainers": status.init_containers,
@@ -159,9 +260,65 @@ def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:
     }
     for key, names in removals.items():
         if key in spec and isinstance(spec[key], list):
-            spec[key] = [i for i in spec[key] if not (isinstance(i, dict) and i.get("name") in names)]
+            spec[key] = [
+                i for i in spec[key] if not (isinstance(i, dict) and i.get("name") in names)
+            ]
             if not spec[key]:
                 del spec[key]
-    out_annotations = out["metadata"].setdefault("annotations", {})
-    out_annotations.pop(STATUS, None)
+    app = [str(c.get("name")) for c in spec.get("containers") or [] if isinstance(c, dict)]
+    out_meta = out.setdefault("metadata", {})
+    ann = dict(out_meta.get("annotations") or {})
+    labels = dict(out_meta["labels"]) if isinstance(out_meta.get("labels"), dict) else None
+
+    prom_fields = {prometheus.SCRAPE: "scrape", prometheus.PATH: "path", prometheus.PORT: "port"}
+    for key, field_name in prom_fields.items():
+        if field_name in recorded and key in ann:
+            ann[key] = recorded[field_name]  # the user's own value, put back in place
+    prom_agent = {prometheus.PATH: prometheus.AGENT_PATH, prometheus.SCRAPE: "true"}
+
+    def our_annotation(key: str, value: Any) -> bool:
+        if key in prom_fields:
+            if prom_fields[key] in recorded:
+                return False
+            return value == prom_agent[key] if key in prom_agent else str(value).isdigit()
+        if key == "istio.io/rev":
+            return not status.revision or value == status.revision
+        if key.startswith("kubectl.kubernetes.io/default"):
+            return bool(app) and value == app[0]
+        return True
+
+    order = ANNOTATION_ORDER + tuple(k for k in injected_annotations if k not in ANNOTATION_ORDER)
+    for key in _trailing_additions(ann, order, our_annotation, frozenset({STATUS, OVERRIDES})):
+        del ann[key]
+
+    if labels is not None:
+        def our_label(key: str, value: Any) -> bool:
+            rest = {k: v for k, v in labels.items() if k != key}
+            if key == "security.istio.io/tlsMode":
+                return bool(value == "istio")
+            if key == "networking.istio.io/tunnel":
+                return bool(value == "http")
+            if key == "service.istio.io/canonical-name":
+                derived = _canonical(rest, ("app.kubernetes.io/name", "app"))
+                return derived is None or str(value) == derived[:63].strip("-_.")
+            if key == "service.istio.io/canonical-revision":
+                derived = _canonical(rest, ("app.kubernetes.io/version", "version")) or "latest"
+                return str(value) == derived
+            return True
+
+        for key in _trailing_additions(labels, LABEL_ORDER, our_label):
+            del labels[key]
+        if labels:
+            out_meta["labels"] = labels
+        else:
+            out_meta.pop("labels", None)
+    if ann:
+        out_meta["annotations"] = ann
+    else:
+        out_meta.pop("annotations", None)
     return out
+
+
+def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:
+    """Remove what a previous injection added (per its status annotation); copy of `pod`."""
+    return unapply(pod)
