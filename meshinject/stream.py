@@ -7,7 +7,7 @@ spliced into their own text. It never reads files, prints or exits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from meshinject.inject.document import (
 )
 from meshinject.policy import namespace_from_object
 from meshinject.yamltext import RawDocument, load_document, sniff_kind, split_stream
+from meshinject.yamltext.diff import same
 
 Operation = Literal["inject", "uninject"]
 INTERESTING_KINDS = WORKLOAD_KINDS | LIST_KINDS | {"Namespace"}
@@ -57,69 +58,224 @@ def inject_text(
     transform: Callable[[Any, InjectionRequest], DocumentResult] | None = None,
 ) -> StreamResult:
     """Inject (or uninject) every workload of a YAML stream; errors are collected, not raised."""
-    transform = transform or inject_document
     docs = split_stream(text)
-    loaded: dict[int, Any] = {}
-    result = StreamResult(text=text, changed=False)
-    namespaces = dict(request.namespaces)
+    scan = scan_documents(docs, request, keep_loaded=True)
+    chunk = transform_documents(
+        docs, scan.request_for(request), operation=operation, transform=transform,
+        enabled=not scan.errors, preloaded=scan.loaded, failed=scan.failed,
+    )
+    result = finish_stream(scan, [chunk])
+    if scan.errors or chunk.load_errors:
+        result.text, result.changed = text, False
+        return result
+    result.text = chunk.text
+    result.changed = result.text != text
+    return result
+
+
+@dataclass
+class StreamScan:
+    """First pass over a stream: the Namespace documents it declares, and load errors.
+
+    Only documents that may be Namespaces (sniffed as such, or not sniffable) are parsed
+    here; workloads are parsed once, in the second pass.
+    """
+
+    namespaces: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[int, MeshInjectError]] = field(default_factory=list)
+    loaded: dict[int, Any] = field(default_factory=dict)
+    changes_namespaces: bool = False
+
+    @property
+    def failed(self) -> frozenset[int]:
+        return frozenset(index for index, _ in self.errors)
+
+    def request_for(self, request: InjectionRequest) -> InjectionRequest:
+        if not self.changes_namespaces:
+            return request
+        return replace(request, namespaces={**request.namespaces, **self.namespaces})
+
+
+def _load_checked(doc: RawDocument) -> Any:
+    """Parse a document that must be a mapping (or empty); MeshInjectError otherwise."""
+    try:
+        loaded = load_document(doc.text)
+    except MeshInjectError as exc:
+        raise _located(exc, doc) from None
+    data = loaded.data
+    if data is not None and not isinstance(data, dict):
+        raise InputError(
+            f"a Kubernetes document must be a mapping, got a {_kind_name(data)}",
+            Location(line=_first_content_line(doc.text), column=1),
+        ).located_in("", doc.start_line - 1)
+    return loaded
+
+
+def scan_documents(
+    docs: Iterable[RawDocument], request: InjectionRequest, *, keep_loaded: bool = False,
+    scan: StreamScan | None = None,
+) -> StreamScan:
+    """Pass 1: collect Namespace documents (they apply to the whole stream)."""
+    scan = scan or StreamScan()
     for doc in docs:
-        if not _needs_parse(doc):
+        sniff = sniff_kind(doc.text)
+        if sniff.is_empty or not (sniff.is_unknown or sniff.name == "Namespace"):
             continue
         try:
-            loaded[doc.index] = load_document(doc.text)
+            loaded = _load_checked(doc)
         except MeshInjectError as exc:
-            result.errors.append(_located(exc, doc))
+            scan.errors.append((doc.index, exc))
             continue
-        data = loaded[doc.index].data
-        if data is not None and not isinstance(data, dict):
-            result.errors.append(
-                InputError(
-                    f"a Kubernetes document must be a mapping, got a {_kind_name(data)}",
-                    Location(line=_first_content_line(doc.text), column=1),
-                ).located_in("", doc.start_line - 1)
-            )
-            continue
+        if keep_loaded:
+            scan.loaded[doc.index] = loaded
+        data = loaded.data
         if isinstance(data, dict) and data.get("kind") == "Namespace":
             try:
                 info = namespace_from_object(data)
             except MeshInjectError as exc:
-                result.errors.append(_located(exc, doc))
+                scan.errors.append((doc.index, _located(exc, doc)))
                 continue
-            namespaces[info.name] = info
-    if result.errors:
-        return result
-    if namespaces != dict(request.namespaces):
-        request = replace(request, namespaces=namespaces)
+            scan.namespaces[info.name] = info
+            if request.namespaces.get(info.name) != info:
+                scan.changes_namespaces = True
+    return scan
+
+
+@dataclass
+class ChunkResult:
+    """Pass 2 over consecutive documents: their output text and what happened."""
+
+    text: str
+    changed: bool
+    workloads: list[WorkloadReport] = field(default_factory=list)
+    passed_through: int = 0
+    errors: list[MeshInjectError] = field(default_factory=list)
+    load_errors: list[tuple[int, MeshInjectError]] = field(default_factory=list)
+
+
+def transform_documents(
+    docs: Iterable[RawDocument],
+    request: InjectionRequest,
+    *,
+    operation: Operation = "inject",
+    transform: Callable[[Any, InjectionRequest], DocumentResult] | None = None,
+    enabled: bool = True,
+    preloaded: dict[int, Any] | None = None,
+    failed: frozenset[int] = frozenset(),
+) -> ChunkResult:
+    """Pass 2: inject (or uninject) consecutive documents of a stream.
+
+    With `enabled=False` (the stream already has load errors) documents are only parsed,
+    to report every load error; nothing is transformed. `failed` are the documents pass 1
+    already reported.
+    """
+    if transform is None:
+        transform = _transform_for(operation)
+    preloaded = preloaded or {}
+    result = ChunkResult(text="", changed=False)
     out: list[str] = []
     for doc in docs:
-        if doc.index not in loaded:
-            out.append(doc.text)
-            result.passed_through += 1
+        loaded = preloaded.get(doc.index)
+        if doc.index in failed:
             continue
-        data = loaded[doc.index].data
+        if loaded is None:
+            if not _needs_parse(doc):
+                out.append(doc.text)
+                result.passed_through += 1
+                continue
+            try:
+                loaded = _load_checked(doc)
+            except MeshInjectError as exc:
+                result.load_errors.append((doc.index, exc))
+                enabled = False
+                continue
+        if not enabled:
+            continue
+        source = _reinjection_source(loaded, request) if operation == "inject" else loaded
         try:
-            doc_result = transform(data, request)
+            doc_result = transform(source.data, request)
         except MeshInjectError as exc:
-            result.errors.append(_located(exc, doc))
+            result.errors.append(_located(_with_node_position(exc, loaded), doc))
             out.append(doc.text)
             continue
         for report in doc_result.workloads:
             if report.error is not None:
-                result.errors.append(_located(report.error, doc))
+                error = _with_node_position(report.error, loaded)
+                result.errors.append(_located(error, doc))
         result.workloads.extend(doc_result.workloads)
         if not doc_result.workloads:
             result.passed_through += 1
-        if not doc_result.changed:
-            out.append(doc.text)
+        if not doc_result.changed or (source is not loaded and same(doc_result.data, loaded.data)):
+            out.append(doc.text)  # nothing to do, or re-injection with the same config
             continue
         try:
-            out.append(_edit(loaded[doc.index], doc_result.data))
+            new_text = _edit(source, doc_result.data)
         except MeshInjectError as exc:
             result.errors.append(_located(exc, doc))
             out.append(doc.text)
+            continue
+        out.append(new_text)
+        if new_text != doc.text:
+            result.changed = True
     result.text = "".join(out)
-    result.changed = result.text != text
     return result
+
+
+def finish_stream(scan: StreamScan, chunks: Iterable[ChunkResult]) -> StreamResult:
+    """Combine pass 1 and the pass-2 chunks into the stream's result (text left empty).
+
+    Load errors anywhere in the stream win: they are reported alone, in document order,
+    and nothing is written (as if no document had been transformed).
+    """
+    result = StreamResult(text="", changed=False)
+    load_errors = list(scan.errors)
+    for chunk in chunks:
+        load_errors.extend(chunk.load_errors)
+        result.errors.extend(chunk.errors)
+        result.workloads.extend(chunk.workloads)
+        result.passed_through += chunk.passed_through
+        result.changed = result.changed or chunk.changed
+    if load_errors:
+        load_errors.sort(key=lambda pair: pair[0])
+        return StreamResult(text="", changed=False, errors=[e for _, e in load_errors])
+    return result
+
+
+def _transform_for(operation: Operation) -> Callable[[Any, InjectionRequest], DocumentResult]:
+    if operation == "uninject":
+        from meshinject.uninject import uninject_document
+
+        return uninject_document
+    return inject_document
+
+
+def _with_node_position(error: MeshInjectError, loaded: Any) -> MeshInjectError:
+    """Point an injection error at the node it is about (1-based line and column)."""
+    path = getattr(error, "data_path", ())
+    if not path or error.location.line:
+        return error
+    node = loaded.root
+    for step in path:
+        if isinstance(step, int):
+            items = getattr(node, "items", None)
+            if items is None or step >= len(items):
+                return error
+            node = items[step]
+        else:
+            entries = getattr(node, "entries", None)
+            match = next((e for e in entries or [] if e.key == step), None)
+            if match is None:
+                return error
+            node = match.value if step != path[-1] else match.key_node
+    error.location = Location(line=node.line + 1, column=node.col + 1)
+    return error
+
+
+def _reinjection_source(loaded: Any, request: InjectionRequest) -> Any:
+    """An injected document's text with that injection removed (see meshinject.uninject)."""
+    from meshinject.uninject import reinjection_source
+
+    return reinjection_source(loaded, request)
 
 
 def _edit(loaded: Any, new_data: Any) -> str:

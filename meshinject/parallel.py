@@ -1,0 +1,258 @@
+"""Run the injection over many files or one huge stream, in order, on every core.
+
+Each file goes through three passes: its encoding is checked (`check_encoding`), its
+Namespace documents are collected (`scan_documents`), then its documents are cut into
+chunks of consecutive documents and each chunk is transformed (`transform_documents`),
+in this process (`jobs=1`) or in a pool of worker processes. Chunk outputs are written
+to the file's sink in document order, whatever order the workers finish in, so the
+output is byte-identical to a sequential run. At most a few chunks are in flight, so
+memory stays flat however long the stream is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from meshinject.errors import MeshInjectError
+from meshinject.files import (
+    Encoding,
+    FileResult,
+    Sink,
+    Source,
+    check_encoding,
+    display_path,
+    encode,
+    iter_documents,
+)
+from meshinject.inject.document import InjectionRequest
+from meshinject.stream import (
+    ChunkResult,
+    Operation,
+    StreamScan,
+    finish_stream,
+    scan_documents,
+    transform_documents,
+)
+from meshinject.yamltext import RawDocument
+
+CHUNK = 256 * 1024  # characters of input per chunk sent to a worker
+AUTO_PARALLEL_BYTES = 2 * 1024 * 1024  # below this much input, `jobs=None` runs in-process
+IN_FLIGHT_PER_WORKER = 3
+
+DocTuple = tuple[str, int, int, int]
+
+
+@dataclass
+class FileJob:
+    """One input: where to read it and how to make the sink for its output."""
+
+    path: str
+    source: Source
+    sink: Callable[[], Sink]
+
+
+@dataclass
+class FileDone:
+    """A finished file: its result, and its sink (holding the output) unless it failed."""
+
+    result: FileResult
+    sink: Sink | None
+    encoding: Encoding | None = None
+
+
+@dataclass
+class _Task:
+    docs: list[DocTuple]
+    namespaces: dict[str, Any] | None
+    enabled: bool
+    failed: frozenset[int]
+
+
+@dataclass
+class _FileStart:
+    job: FileJob
+    encoding: Encoding
+
+
+@dataclass
+class _FileEnd:
+    job: FileJob
+    scan: StreamScan | None = None
+    error: MeshInjectError | None = None
+
+
+@dataclass
+class _Open:
+    job: FileJob
+    encoding: Encoding
+    sink: Sink
+    wrote: bool = False
+    chunks: list[ChunkResult] = field(default_factory=list)
+
+
+def resolve_jobs(jobs: int | None, total_bytes: int) -> int:
+    """Worker processes to use: `jobs` if given, else all cores for large inputs only."""
+    if jobs is not None:
+        return max(1, jobs)
+    if total_bytes < AUTO_PARALLEL_BYTES:
+        return 1
+    return os.cpu_count() or 1
+
+
+class Engine:
+    """Processes `FileJob`s in order; `run` yields a `FileDone` per file, in input order."""
+
+    def __init__(
+        self,
+        request: InjectionRequest,
+        operation: Operation,
+        jobs: int = 1,
+        rebuild: tuple[Callable[..., InjectionRequest], tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.request = request
+        self.operation = operation
+        self.jobs = max(1, jobs)
+        self.rebuild = rebuild
+
+    def run(self, jobs: Iterable[FileJob]) -> Iterator[FileDone]:
+        items = self._items(jobs)
+        if self.jobs == 1:
+            yield from self._consume((item, None) for item in items)
+            return
+        with self._pool() as pool:
+            yield from self._consume(self._submitted(pool, items))
+
+    def _pool(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods and (self.rebuild is None or os.name == "posix"):
+            _WORKER["request"] = self.request  # inherited by the forked workers
+            return ProcessPoolExecutor(
+                self.jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker,
+                initargs=(self.operation, None),
+            )
+        return ProcessPoolExecutor(  # pragma: no cover - platforms without fork
+            self.jobs, initializer=_init_worker, initargs=(self.operation, self.rebuild)
+        )
+
+    def _submitted(
+        self, pool: ProcessPoolExecutor, items: Iterator[Any]
+    ) -> Iterator[tuple[Any, Future[ChunkResult] | None]]:
+        """Submit tasks ahead (bounded), hand back every item in order with its future."""
+        window: deque[tuple[Any, Future[ChunkResult] | None]] = deque()
+        limit = self.jobs * IN_FLIGHT_PER_WORKER
+        in_flight = 0
+        for item in items:
+            if isinstance(item, _Task):
+                window.append((item, pool.submit(_run_chunk, item)))
+                in_flight += 1
+            else:
+                window.append((item, None))
+            while window and (window[0][1] is None or window[0][1].done() or in_flight >= limit):
+                first = window.popleft()
+                if first[1] is not None:
+                    in_flight -= 1
+                yield first
+        while window:
+            yield window.popleft()
+
+    def _consume(
+        self, items: Iterable[tuple[Any, Future[ChunkResult] | None]]
+    ) -> Iterator[FileDone]:
+        current: _Open | None = None
+        for item, future in items:
+            if isinstance(item, _FileStart):
+                sink = item.job.sink()
+                current = _Open(item.job, item.encoding, sink)
+                if item.encoding.bom:
+                    sink.write(encode("", bom=True, crlf=False))
+            elif isinstance(item, _Task):
+                assert current is not None
+                chunk = future.result() if future is not None else self._inline(item)
+                if chunk.text:
+                    current.sink.write(encode(chunk.text, bom=False, crlf=current.encoding.crlf))
+                chunk.text = ""
+                current.chunks.append(chunk)
+            else:
+                yield self._finish(item, current)
+                current = None
+
+    def _finish(self, end: _FileEnd, current: _Open | None) -> FileDone:
+        path = end.job.path
+        shown = display_path(path)
+        if end.error is not None or end.scan is None or current is None:
+            if current is not None:
+                current.sink.discard()
+            error = end.error.located_in(shown) if end.error is not None else None
+            return FileDone(FileResult(path, None, error=error), None)
+        stream = finish_stream(end.scan, current.chunks)
+        stream.errors = [e.located_in(shown) for e in stream.errors]
+        result = FileResult(path, stream)
+        if stream.errors:
+            current.sink.discard()
+            return FileDone(result, None, current.encoding)
+        return FileDone(result, current.sink, current.encoding)
+
+    def _inline(self, task: _Task) -> ChunkResult:
+        return _transform(self.request, self.operation, task)
+
+    def _items(self, jobs: Iterable[FileJob]) -> Iterator[Any]:
+        """Per file: start marker, chunk tasks, end marker (pass 0 and 1 happen here)."""
+        for job in jobs:
+            try:
+                encoding = check_encoding(job.source)
+                scan = scan_documents(iter_documents(job.source, encoding), self.request)
+            except MeshInjectError as exc:
+                job.source.close()
+                yield _FileEnd(job, error=exc)
+                continue
+            namespaces = scan.namespaces if scan.changes_namespaces else None
+            enabled = not scan.errors
+            failed = scan.failed
+            yield _FileStart(job, encoding)
+            chunk: list[DocTuple] = []
+            size = 0
+            for doc in iter_documents(job.source, encoding):
+                chunk.append((doc.text, doc.index, doc.start_line, doc.start_offset))
+                size += len(doc.text)
+                if size >= CHUNK:
+                    yield _Task(chunk, namespaces, enabled, failed)
+                    chunk, size = [], 0
+            if chunk:
+                yield _Task(chunk, namespaces, enabled, failed)
+            job.source.close()
+            yield _FileEnd(job, scan=scan)
+
+
+def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> ChunkResult:
+    if task.namespaces is not None:
+        request = replace(request, namespaces={**request.namespaces, **task.namespaces})
+    docs = [RawDocument(*doc) for doc in task.docs]
+    return transform_documents(
+        docs, request, operation=operation, enabled=task.enabled, failed=task.failed
+    )
+
+
+# The request a worker process injects with, and the operation: set once per worker.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(
+    operation: Operation,
+    rebuild: tuple[Callable[..., InjectionRequest], tuple[Any, ...]] | None,
+) -> None:
+    _WORKER["operation"] = operation
+    if rebuild is not None:  # pragma: no cover - platforms without fork
+        function, args = rebuild
+        _WORKER["request"] = function(*args)
+
+
+def _run_chunk(task: _Task) -> ChunkResult:
+    return _transform(_WORKER["request"], _WORKER["operation"], task)
