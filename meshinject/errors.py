@@ -64,6 +64,10 @@ class InputError(MeshInjectError):
     """The manifest stream cannot be read as Kubernetes YAML."""
 
 
+class OutputError(MeshInjectError):
+    """An output file (`-o`, or a file rewritten with `-i`) cannot be written."""
+
+
 class ConfigError(MeshInjectError):
     """A values, mesh-config, IstioOperator, inject-config file or `--set` is invalid.
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from meshinject.errors import InputError, Location, MeshInjectError
+from meshinject.errors import InputError, Location, MeshInjectError, OutputError
 from meshinject.inject.document import InjectionRequest
 from meshinject.stream import Operation, StreamResult, inject_text
 
@@ -123,21 +124,55 @@ def read_input(path: str, stdin: bytes | None = None) -> bytes:
         raise InputError(f"cannot read file: {exc.strerror}", Location(path)) from None
 
 
-def write_atomic(path: str, data: str) -> None:
-    """Replace `path` with `data` atomically, keeping its permission bits."""
-    target = Path(path)
-    mode = target.stat().st_mode & 0o7777
+def write_atomic(path: str, data: str | Iterable[str]) -> None:
+    """Replace `path` with `data` atomically, keeping its permission bits.
+
+    The new text goes to a temporary file next to the target, is flushed to disk and then
+    renamed over it, so a crash or a kill leaves either the old or the new file, never a
+    mix. A symlink is written through (the link stays a link). Something that is not a
+    regular file, such as `/dev/stdout` or a pipe, is written to directly. Failures are an
+    `OutputError` naming the path. `data` may be text or pieces of text (a spooled output).
+    """
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write file: {reason}", Location(path)) from None
+
+
+def _write_atomic(path: str, data: str | Iterable[str]) -> None:
+    try:
+        mode: int | None = Path(path).stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with Path(path).open("w", encoding="utf-8", newline="") as handle:
+            _write_all(handle, data)
+        return
+    target = Path(os.path.realpath(path))
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".meshinject", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        Path(tmp).chmod(stat.S_IMODE(mode))
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:
+    if isinstance(data, str):
+        handle.write(data)
+        return
+    for piece in data:
+        handle.write(piece)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -5,7 +5,9 @@ Exit codes:
     0    success: everything was injected, skipped or passed through as asked
     1    --check: some file would change (nothing was written)
     2    usage error: bad flags or arguments (Click's convention)
-    123  some file or workload could not be processed (the others still were)
+    123  some file or workload could not be processed (the others still were), or an
+         internal error (reported as one line asking for a bug report)
+    130  interrupted (Ctrl-C): files already rewritten stay rewritten, the rest are unchanged
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ EXIT_OK = 0
 EXIT_WOULD_CHANGE = 1
 EXIT_USAGE = 2
 EXIT_FAILED = 123
+EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 --check found files that would change; "

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from meshinject.errors import InjectionError, InputError, MeshInjectError
+from meshinject.errors import InjectionError, MeshInjectError
 from meshinject.inject.context import Workload
 from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.pod import inject_pod
@@ -127,6 +127,7 @@ def inject_document(data: Any, request: InjectionRequest) -> DocumentResult:
     """Inject every workload in `data`; returns the original object when nothing changed."""
     if not isinstance(data, dict):
         return DocumentResult(data, False, [])
+    _check_kind(data, ())
     kind = data.get("kind")
     if kind in LIST_KINDS:
         return _inject_list(data, request)
@@ -145,12 +146,20 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
     if items is None:
         return DocumentResult(data, False, [])
     if not isinstance(items, list):
-        raise InputError("List.items must be a sequence of objects")
+        raise InjectionError(
+            f"List.items must be a list of objects, not {yaml_type_name(items)}",
+            data_path=("items",),
+        )
     new = copy.deepcopy(data)
     reports: list[WorkloadReport] = []
     for index, item in enumerate(new["items"]):
         if not isinstance(item, dict):
-            raise InputError(f"List.items[{index}] must be a Kubernetes object, got {type(item).__name__}")
+            raise InjectionError(
+                f"List.items[{index}] must be a Kubernetes object (a mapping), "
+                f"not {yaml_type_name(item)}",
+                data_path=("items", index),
+            )
+        _check_kind(item, ("items", index))
         if item.get("kind") in WORKLOAD_KINDS:
             report = _inject_workload(item, request)
             report.item = index
@@ -238,33 +247,154 @@ def _proxy_ids(settings: InjectSettings, namespace: NamespaceInfo | None) -> tup
     return uid or 1337, gid or uid or 1337
 
 
+def _check_kind(data: dict[str, Any], path: tuple[str | int, ...]) -> None:
+    """A Kubernetes object (it has an apiVersion) must say what it is, as a string."""
+    kind = data.get("kind")
+    if kind is None and "apiVersion" in data:
+        raise InjectionError(
+            "kind is missing: every Kubernetes object needs one (for example `kind: Deployment`)",
+            data_path=(*path, "apiVersion"),
+        )
+    if kind is not None and not isinstance(kind, str):
+        raise InjectionError(
+            f"kind must be a string such as Deployment, not {yaml_type_name(kind)}",
+            data_path=(*path, "kind"),
+        )
+
+
 def _check_shape(doc: dict[str, Any], kind: str) -> None:
-    """The structure injection relies on, with messages that say what is wrong."""
+    """The structure injection relies on, with messages that say what is wrong and where."""
     meta_path, spec_path = _pod_paths(kind)
+    top_meta = doc.get("metadata")
+    if top_meta is not None and not isinstance(top_meta, dict):
+        raise _shape_error(("metadata",), "must be a mapping", top_meta)
+    for key, expected in _METADATA_SHAPE.items():
+        _check_field(top_meta or {}, ("metadata", key), expected)
     if kind != "Pod" and not isinstance(_get(doc, spec_path[:-1]), dict):
         where = ".".join(spec_path[:-1])
-        raise InjectionError(f"{kind} has no pod template: {where} is required")
+        raise InjectionError(
+            f"{kind} has no pod template: {where} is required",
+            data_path=_existing_prefix(doc, spec_path[:-1]),
+        )
     spec = _get(doc, spec_path)
     if not isinstance(spec, dict):
-        raise InjectionError(f"{kind} has no pod spec: {'.'.join(spec_path)} must be a mapping")
+        raise InjectionError(
+            f"{kind} has no pod spec: {'.'.join(spec_path)} must be a mapping",
+            data_path=_existing_prefix(doc, spec_path),
+        )
+    for key, expected in _POD_SPEC_SHAPE.items():
+        _check_field(spec, (*spec_path, key), expected)
     for field_name in ("containers", "initContainers"):
         containers = spec.get(field_name)
         if containers is None:
             continue
-        if not isinstance(containers, list):
-            raise InjectionError(f"{'.'.join(spec_path)}.{field_name} must be a list of containers")
         for index, container in enumerate(containers):
-            if not isinstance(container, dict) or not isinstance(container.get("name"), str):
+            at: tuple[str | int, ...] = (*spec_path, field_name, index)
+            if not isinstance(container, dict):
+                raise _shape_error(at, "must be a container (a mapping)", container)
+            if not isinstance(container.get("name"), str) or not container["name"]:
                 raise InjectionError(
-                    f"{'.'.join(spec_path)}.{field_name}[{index}] must be a container with a name"
+                    f"{_dotted(at)} has no name: every container needs `name`", data_path=at
                 )
+            for key, expected in _CONTAINER_SHAPE.items():
+                _check_field(container, (*at, key), expected)
+            for port_index, port in enumerate(container.get("ports") or []):
+                number = port.get("containerPort")
+                if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+                    raise _shape_error(
+                        (*at, "ports", port_index, "containerPort"), "must be a port number",
+                        number,
+                    )
     meta = _get(doc, meta_path)
     if meta is not None and not isinstance(meta, dict):
-        raise InjectionError(f"{'.'.join(meta_path)} must be a mapping")
-    for key in ("labels", "annotations"):
-        value = (meta or {}).get(key)
-        if value is not None and not isinstance(value, dict):
-            raise InjectionError(f"{'.'.join(meta_path)}.{key} must be a mapping")
+        raise _shape_error(meta_path, "must be a mapping", meta)
+    for key, expected in _METADATA_SHAPE.items():
+        _check_field(meta or {}, (*meta_path, key), expected)
+
+
+# Fields of a pod spec and of a container that injection reads, and the YAML type each must
+# have ("list of mappings" = a list whose items are all mappings). Kubernetes would reject
+# anything else, so we stop with a located message instead of guessing.
+_METADATA_SHAPE = {
+    "labels": "mapping",
+    "annotations": "mapping",
+    "ownerReferences": "list of mappings",
+}
+_POD_SPEC_SHAPE = {
+    "containers": "list of containers",
+    "initContainers": "list of containers",
+    "volumes": "list of mappings",
+    "imagePullSecrets": "list",
+    "securityContext": "mapping",
+}
+_CONTAINER_SHAPE = {
+    "ports": "list of mappings",
+    "env": "list of mappings",
+    "volumeMounts": "list of mappings",
+    "readinessProbe": "mapping",
+    "livenessProbe": "mapping",
+    "startupProbe": "mapping",
+    "securityContext": "mapping",
+    "resources": "mapping",
+}
+
+
+def _check_field(parent: dict[str, Any], path: tuple[str | int, ...], expected: str) -> None:
+    value = parent.get(str(path[-1]))
+    if value is None:
+        return
+    if expected == "mapping":
+        if not isinstance(value, dict):
+            raise _shape_error(path, "must be a mapping", value)
+        return
+    if not isinstance(value, list):
+        raise _shape_error(path, f"must be a {expected}", value)
+    if expected.startswith("list of "):
+        what = "a container (a mapping)" if expected == "list of containers" else "a mapping"
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise _shape_error((*path, index), f"must be {what}", item)
+
+
+def _shape_error(path: tuple[str | int, ...], problem: str, value: Any) -> InjectionError:
+    return InjectionError(
+        f"{_dotted(path)} {problem}, not {yaml_type_name(value)}", data_path=path
+    )
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def _existing_prefix(doc: Any, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The longest prefix of `path` present in `doc` (where to point a "missing" error)."""
+    found: tuple[str, ...] = ()
+    for key in path:
+        if not isinstance(doc, dict) or key not in doc:
+            break
+        doc = doc[key]
+        found = (*found, key)
+    return found
+
+
+def yaml_type_name(value: Any) -> str:
+    """`a mapping`, `a list`, `a string`, `a number`, ... for messages (no Python names)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "a " + type(value).__name__
 
 
 def _decide(
