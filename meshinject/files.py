@@ -8,17 +8,22 @@ writes go to a temporary file in the same folder, keep the mode, and `os.replace
 from __future__ import annotations
 
 import difflib
+import io
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from meshinject.errors import InputError, Location, MeshInjectError, OutputError
 from meshinject.inject.document import InjectionRequest
 from meshinject.stream import Operation, StreamResult, inject_text
+from meshinject.yamltext import RawDocument, split_stream
+from meshinject.yamltext.split import _START
 
 BOM = "\ufeff"
 
@@ -97,15 +102,21 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
             yield path
 
 
+def display_path(path: str) -> str:
+    """How a path is named in messages (`-` is standard input)."""
+    return "<stdin>" if path == "-" else path
+
+
 def process_text(
     data: bytes, path: str, request: InjectionRequest, operation: Operation
 ) -> FileResult:
+    shown = display_path(path)
     try:
-        text, bom, crlf = decode(data, path)
+        text, bom, crlf = decode(data, shown)
         stream = inject_text(text, request, operation=operation) if operation == "inject" else _uninject(text, request)
     except MeshInjectError as exc:
-        return FileResult(path, None, error=exc.located_in(path))
-    stream.errors = [e.located_in(path) for e in stream.errors]
+        return FileResult(path, None, error=exc.located_in(shown))
+    stream.errors = [e.located_in(shown) for e in stream.errors]
     return FileResult(path, stream, output=encode(stream.text, bom=bom, crlf=crlf))
 
 
@@ -182,3 +193,204 @@ def unified_diff(path: str, before: str, after: str) -> str:
             fromfile=f"a/{path}", tofile=f"b/{path}",
         )
     )
+
+
+# --- Streaming: files of any size in bounded memory -------------------------------------
+
+BLOCK = 1 << 20  # bytes read at a time
+PIECE = 1 << 20  # characters of text split at once (cut at a `---` line)
+SPOOL_IN_MEMORY = 1 << 20  # a file's output stays in memory up to this, then goes to disk
+
+
+@dataclass(frozen=True)
+class Encoding:
+    bom: bool
+    crlf: bool
+
+
+class Source:
+    """A file's bytes, readable more than once: a path, or standard input spooled to disk."""
+
+    def __init__(self, path: str, handle: BinaryIO | None = None) -> None:
+        self.path = path
+        self._handle = handle
+
+    @classmethod
+    def stdin(cls, stream: BinaryIO) -> Source:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        shutil.copyfileobj(stream, spool)
+        return cls("-", spool)
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> Source:
+        return cls(path, io.BytesIO(data))
+
+    def blocks(self) -> Iterator[bytes]:
+        """The bytes in blocks that end at a line end (or at the end of the file)."""
+        if self._handle is not None:
+            self._handle.seek(0)
+            yield from _line_blocks(self._handle)
+            return
+        try:
+            handle = Path(self.path).open("rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", Location(self.path)) from None
+        with handle:
+            yield from _line_blocks(handle)
+
+    def size(self) -> int:
+        if self._handle is not None:
+            return self._handle.seek(0, io.SEEK_END)
+        try:
+            return Path(self.path).stat().st_size
+        except OSError:
+            return 0
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _line_blocks(handle: BinaryIO) -> Iterator[bytes]:
+    rest = b""
+    while True:
+        block = handle.read(BLOCK)
+        if not block:
+            if rest:
+                yield rest
+            return
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        if cut == 0:
+            rest = block
+            continue
+        rest = block[cut:]
+        yield block[:cut]
+
+
+def check_encoding(source: Source) -> Encoding:
+    """Pass 0: UTF-8 validity (located error), BOM, and whether every line ends in CRLF."""
+    line = 1
+    lf = crlf = 0
+    bom = False
+    first = True
+    for block in source.blocks():
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = exc.start - (block.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputError(
+                f"not valid UTF-8 (byte 0x{block[exc.start]:02x}); "
+                "Kubernetes manifests must be UTF-8",
+                Location(source.path, line + block.count(b"\n", 0, exc.start), column),
+            ) from None
+        if first:
+            bom = block.startswith(BOM.encode("utf-8"))
+            first = False
+        line += block.count(b"\n")
+        lf += block.count(b"\n")
+        crlf += block.count(b"\r\n")
+    return Encoding(bom=bom, crlf=crlf > 0 and lf == crlf)
+
+
+def iter_documents(source: Source, encoding: Encoding) -> Iterator[RawDocument]:
+    """The documents of `source`, as `split_stream` of its decoded text would give them.
+
+    Text is split a piece at a time, each piece ending right before a `---` line, so
+    memory does not grow with the file. Streams with directives (`%YAML`) or `...` end
+    markers are split whole, since a cut there could move.
+    """
+    buf = ""
+    index = offset = 0
+    line = 1
+    first = True
+    for block in source.blocks():
+        text = block.decode("utf-8")
+        if first:
+            first = False
+            if encoding.bom and text.startswith(BOM):
+                text = text[1:]
+        if encoding.crlf:
+            text = text.replace("\r\n", "\n")
+        buf += text
+        if len(buf) < PIECE or _exotic(buf):
+            continue
+        cut = _last_cut(buf)
+        if cut <= 0:
+            continue
+        piece, buf = buf[:cut], buf[cut:]
+        for doc in split_stream(piece):
+            yield RawDocument(doc.text, index, line, offset)
+            index += 1
+            line += doc.text.count("\n")
+            offset += len(doc.text)
+    for doc in split_stream(buf):
+        yield RawDocument(doc.text, index, line, offset)
+        index += 1
+        line += doc.text.count("\n")
+        offset += len(doc.text)
+
+
+def _exotic(text: str) -> bool:
+    return text.startswith(("%", "...")) or "\n%" in text or "\n..." in text
+
+
+def _last_cut(text: str) -> int:
+    """Offset of the last `---` document marker line in `text` (0 if none)."""
+    pos = len(text)
+    while True:
+        pos = text.rfind("\n---", 0, pos)
+        if pos < 0:
+            return 0
+        if _START.match(text, pos):
+            return pos + 1
+
+
+class Sink:
+    """Where one file's output goes while it is produced (dropped if the file fails)."""
+
+    def write(self, text: str) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        """The file failed: drop everything written."""
+
+
+class NullSink(Sink):
+    def write(self, text: str) -> None:
+        pass
+
+
+class SpoolSink(Sink):
+    """Output kept in memory up to `SPOOL_IN_MEMORY`, then in an unnamed temporary file."""
+
+    def __init__(self) -> None:
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by discard/copy
+            max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
+        )
+        self.first = ""
+        self.last = ""
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        if len(self.first) < 3:
+            self.first = (self.first + text)[:3]
+        self.last = text[-1]
+        self._spool.write(text)
+
+    def iter_text(self) -> Iterator[str]:
+        """The output in blocks (once: the spool is closed after)."""
+        self._spool.seek(0)
+        while block := self._spool.read(BLOCK):
+            yield block
+        self._spool.close()
+
+    def text(self) -> str:
+        self._spool.seek(0)
+        text = self._spool.read()
+        self._spool.close()
+        return text
+
+    def discard(self) -> None:
+        self._spool.close()

@@ -1,0 +1,206 @@
+"""meshinject against the YAML floor (libyaml) and a ruamel.yaml round-trip, same run.
+
+    python benchmarks/run.py            # N = 500 and 5,000
+    python benchmarks/run.py --huge     # also N = 50,000 (no ruamel baseline there)
+    python benchmarks/run.py --sizes 200 --no-ruamel   # quick look
+
+For each N the generated stream (benchmarks/generate.py) is injected by the real CLI in a
+child process (wall time, peak RSS of that process), sequentially (`--jobs 1`) and on all
+cores (`--jobs <cores>`), and the two outputs are compared byte for byte. Then, in
+this process:
+
+  floor  = PyYAML CSafeLoader load of the input + CSafeDumper dump of meshinject's own
+           output (loaded as data first, not timed): what any YAML tool that reads this
+           input and writes this output must pay.
+  ruamel = ruamel.yaml round-trip (typ="rt") load + dump of the input.
+
+Ratios are meshinject's sequential wall time over each baseline (startup included).
+Startup compares `meshinject --version` and a one-Deployment injection with `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import passthrough_stream, stream  # noqa: E402
+
+MB = 1024 * 1024
+BIN = Path(sys.executable).parent
+MESHINJECT = (
+    [str(BIN / "meshinject")]
+    if (BIN / "meshinject").exists()
+    else [sys.executable, "-m", "meshinject"]
+)
+
+
+def run_cli(args: list[str], stdout_path: Path | None = None) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in MiB of the process tree's largest, exit code)."""
+    out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
+    start = time.perf_counter()
+    proc = subprocess.Popen([*MESHINJECT, *args], stdout=out, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if stdout_path:
+        out.close()  # type: ignore[union-attr]
+    return wall, usage.ru_maxrss // 1024, proc.returncode
+
+
+def best(times: int, func: object) -> float:
+    results = []
+    for _ in range(times):
+        start = time.perf_counter()
+        func()  # type: ignore[operator]
+        results.append(time.perf_counter() - start)
+    return min(results)
+
+
+def floor_time(text: str, output: str) -> tuple[float, float]:
+    start = time.perf_counter()
+    for _ in yaml.load_all(text, Loader=yaml.CSafeLoader):
+        pass
+    load = time.perf_counter() - start
+    docs = list(yaml.load_all(output, Loader=yaml.CSafeLoader))
+    start = time.perf_counter()
+    yaml.dump_all(docs, Dumper=yaml.CSafeDumper, sort_keys=False)
+    return load, time.perf_counter() - start
+
+
+def ruamel_time(text: str) -> float:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    start = time.perf_counter()
+    docs = list(rt.load_all(text))
+    rt.dump_all(docs, io.StringIO())
+    return time.perf_counter() - start
+
+
+def bench_size(n: int, tmp: Path, *, ruamel: bool, floor: bool) -> None:
+    text = stream(n)
+    src = tmp / f"stream-{n}.yaml"
+    src.write_text(text, encoding="utf-8")
+    size = len(text.encode()) / MB
+    docs = 3 * n
+    seq_out, par_out = tmp / f"out-{n}-1.yaml", tmp / f"out-{n}-all.yaml"
+    wall1, rss1, rc1 = run_cli(["-q", "--jobs", "1", str(src)], seq_out)
+    wall_all, rss_all, rc_all = run_cli(
+        ["-q", "--jobs", str(os.cpu_count() or 1), str(src)], par_out
+    )
+    out_size = seq_out.stat().st_size / MB
+    identical = seq_out.read_bytes() == par_out.read_bytes()
+    print(f"\nN = {n:,}: {docs:,} documents, input {size:.1f} MB, output {out_size:.1f} MB")
+    print(
+        f"  meshinject --jobs 1    {wall1:7.2f} s  in {size / wall1:6.2f} MB/s  "
+        f"out {out_size / wall1:6.2f} MB/s  {docs / wall1:8.0f} docs/s  "
+        f"peak RSS {rss1} MiB  exit {rc1}"
+    )
+    print(
+        f"  meshinject (all cores) {wall_all:7.2f} s  in {size / wall_all:6.2f} MB/s  "
+        f"speed-up x{wall1 / wall_all:.2f}  parent peak RSS {rss_all} MiB  exit {rc_all}  "
+        f"output identical: {'yes' if identical else 'NO'}"
+    )
+    if floor:
+        output = seq_out.read_text(encoding="utf-8")
+        load, dump = floor_time(text, output)
+        del output
+        print(
+            f"  floor (CSafeLoader load {load:.2f} s + CSafeDumper dump {dump:.2f} s) "
+            f"{load + dump:7.2f} s  -> floor ratio {wall1 / (load + dump):.2f}"
+        )
+    if ruamel:
+        rt = ruamel_time(text)
+        print(f"  ruamel round-trip      {rt:7.2f} s  -> ruamel ratio {wall1 / rt:.2f}")
+    seq_out.unlink()
+    par_out.unlink()
+
+
+def bench_passthrough(n: int, tmp: Path) -> None:
+    text = passthrough_stream(n)
+    src = tmp / f"passthrough-{n}.yaml"
+    src.write_text(text, encoding="utf-8")
+    size = len(text.encode()) / MB
+    wall, rss, rc = run_cli(["-q", "--jobs", "1", str(src)], tmp / "passthrough.out")
+    from meshinject.cli import _build_request
+    from meshinject.stream import inject_text
+
+    opts = {
+        "values_files": (),
+        "mesh_files": (),
+        "iop_files": (),
+        "inject_config_files": (),
+        "set_args": (),
+        "revision": "",
+        "revision_values": (),
+        "tags": (),
+        "namespace": "default",
+        "namespace_labels": None,
+        "mode": None,
+        "kube_version": None,
+        "style": "istio",
+    }
+    request = _build_request(opts)
+    core = best(3, lambda: inject_text(text, request))
+    print(f"\nPass-through only (N = {n:,}: {2 * n:,} Services and ConfigMaps, {size:.1f} MB):")
+    print(
+        f"  CLI {wall:.2f} s = {size / wall:.1f} MB/s (startup included), peak RSS {rss} MiB, "
+        f"exit {rc}; stream core alone {core:.3f} s = {size / core:.1f} MB/s"
+    )
+
+
+def bench_startup(tmp: Path) -> None:
+    one = tmp / "one.yaml"
+    one.write_text(stream(1), encoding="utf-8")
+
+    def timed(cmd: list[str]) -> float:
+        runs = []
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+
+    base = timed([sys.executable, "-c", "pass"])
+    version = timed([*MESHINJECT, "--version"])
+    inject_one = timed([*MESHINJECT, "-q", str(one)])
+    print("\nStartup (best of 5):")
+    print(f"  python -c pass          {base:.3f} s")
+    print(f"  meshinject --version    {version:.3f} s  (+{version - base:.3f} s)")
+    print(f"  one-Deployment inject   {inject_one:.3f} s  (+{inject_one - base:.3f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--huge", action="store_true", help="also N = 50,000")
+    parser.add_argument("--sizes", type=int, nargs="*", help="N values instead of 500 5000")
+    parser.add_argument("--no-ruamel", action="store_true", help="skip the ruamel baseline")
+    args = parser.parse_args()
+    sizes = args.sizes or [500, 5000]
+    if args.huge:
+        sizes.append(50_000)
+    print(
+        f"meshinject benchmark on {platform.node()}: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    with tempfile.TemporaryDirectory(prefix="meshinject-bench-") as name:
+        tmp = Path(name)
+        bench_startup(tmp)
+        bench_passthrough(5000, tmp)
+        for n in sizes:
+            bench_size(n, tmp, ruamel=not args.no_ruamel and n <= 5000, floor=n <= 5000)
+
+
+if __name__ == "__main__":
+    main()
