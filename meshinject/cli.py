@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from meshinject import __version__
+from meshinject.output_formats import FORMAT_HELP, FORMATS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from meshinject.inject.document import InjectionRequest
+    from meshinject.parallel import FileDone
     from meshinject.report import Report
     from meshinject.request import RunOptions
 
@@ -121,7 +125,12 @@ def main() -> None:
 @click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
+@click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
+              help=FORMAT_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes (default: all cores for large inputs; 1: sequential). "
+                   "Output is the same whatever N.")
 def inject(**opts: Any) -> None:
     """Inject sidecars (the default command).
 
@@ -138,7 +147,12 @@ def inject(**opts: Any) -> None:
 @click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
+@click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
+              help=FORMAT_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes (default: all cores for large inputs; 1: sequential). "
+                   "Output is the same whatever N.")
 def uninject(**opts: Any) -> None:
     """Remove injected sidecars, using the sidecar.istio.io/status annotation.
 
@@ -267,7 +281,7 @@ def _build_request(opts: dict[str, Any]) -> InjectionRequest:
 
 def _run(opts: dict[str, Any], *, operation: str) -> None:
     from meshinject.errors import MeshInjectError
-    from meshinject.files import WriteBack, iter_paths, process_text, read_input, unified_diff, write_atomic
+    from meshinject.files import WriteBack, read_input, unified_diff, write_atomic
     from meshinject.report import Report
 
     console = _console()
@@ -281,29 +295,25 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
     try:
         request = _build_request(opts)
     except MeshInjectError as exc:
-        console.print(f"[red]error[/red]: {_escape(exc.render())}")
+        _show_report(console, report, opts, operation=operation, write_back=write_back,
+                     config_errors=[exc])
         sys.exit(123)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    outputs: list[str] = []
-    for path in iter_paths(paths):
-        try:
-            data = read_input(path, stdin)
-        except MeshInjectError as exc:
-            from meshinject.files import FileResult
-
-            report.add(FileResult(path, None, error=exc))
-            continue
-        result = process_text(data, path, request, operation)  # type: ignore[arg-type]
+    outputs = _Outputs(opts.get("output"))
+    processed = _processed(paths, request, operation, opts.get("jobs"), write_back)
+    for done in _with_progress(processed, paths, console, quiet=opts["quiet"]):
+        result = done.result
         report.add(result)
-        if result.errors:
+        if result.errors or done.sink is None:
             continue
+        path = result.path
         if write_back is WriteBack.STDOUT:
-            outputs.append(result.output)
+            outputs.add(done.sink)
         elif write_back is WriteBack.DIFF and result.changed:
-            outputs.append(unified_diff(path, data.decode("utf-8", errors="replace"), result.output))
+            before = read_input(path, _STDIN[0]).decode("utf-8", errors="replace")
+            outputs.add(unified_diff(path, before, done.sink.text()))  # type: ignore[attr-defined]
         elif write_back is WriteBack.IN_PLACE and result.changed:
             try:
-                write_atomic(path, result.output)
+                write_atomic(path, done.sink.iter_text())  # type: ignore[attr-defined]
             except MeshInjectError as exc:
                 result.error = exc
                 continue
@@ -311,37 +321,114 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
                 console.print(f"rewrote {_escape(path)}")
         elif write_back is WriteBack.CHECK and result.changed:
             console.print(f"would rewrite {_escape(path)}")
-    _emit(outputs, opts.get("output"), report)
-    _print_report(console, report, quiet=opts["quiet"])
+        else:
+            done.sink.discard()
+    outputs.emit(report)
+    _show_report(console, report, opts, operation=operation, write_back=write_back)
     sys.exit(report.return_code)
 
 
-def _emit(outputs: list[str], output: str | None, report: Report) -> None:
-    if report.failed and not outputs:
+def _with_progress(processed: Any, paths: list[str], console: Any, *, quiet: bool) -> Any:
+    """A progress bar on a terminal when the run takes a while (see meshinject.progress)."""
+    from meshinject.files import iter_paths
+    from meshinject.progress import interactive, track
+
+    if quiet or not interactive(console):
+        return processed
+    total = sum(1 for _ in iter_paths(paths))
+    return track(processed, console, total=total, describe=lambda done: done.result.path)
+
+
+def _show_report(console: Any, report: Report, opts: dict[str, Any], *, operation: str,
+                 write_back: Any, config_errors: list[Any] | None = None) -> None:
+    """The report in the chosen --format (see meshinject.output_formats)."""
+    from meshinject.files import WriteBack
+    from meshinject.output_formats import default_format, github_commands, report_json, write_json
+
+    fmt = opts.get("report_format") or default_format()
+    errors = config_errors or []
+    if fmt == "json":
+        stdout_free = write_back in (WriteBack.IN_PLACE, WriteBack.CHECK) or bool(opts.get("output"))
+        data = report_json(report, operation=operation, mode=write_back.value,
+                           written=write_back is WriteBack.IN_PLACE, config_errors=errors)
+        write_json(data, sys.stdout if stdout_free else sys.stderr)
         return
-    text = "".join(_joined(outputs))
-    if output:
+    for exc in errors:
+        console.print(f"[red]error[/red]: {_escape(exc.render())}")
+    if not errors:
+        _print_report(console, report, quiet=opts["quiet"])
+    if fmt == "github":
+        for line in github_commands(report, operation=operation, config_errors=errors):
+            click.echo(line, err=True)
+
+
+_STDIN: list[bytes | None] = [None]
+
+
+def _processed(
+    paths: list[str], request: InjectionRequest, operation: str, jobs: int | None, write_back: Any
+) -> Iterator[FileDone]:
+    """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
+    from meshinject.files import NullSink, Source, SpoolSink, WriteBack, iter_paths
+    from meshinject.parallel import Engine, FileJob, resolve_jobs
+
+    sink = NullSink if write_back is WriteBack.CHECK else SpoolSink
+    stdin = Source.stdin(sys.stdin.buffer) if "-" in paths else None
+    if stdin is not None and write_back is WriteBack.DIFF:
+        _STDIN[0] = b"".join(stdin.blocks())
+    files = [
+        FileJob(path, stdin if path == "-" and stdin is not None else Source(path), sink)
+        for path in iter_paths(paths)
+    ]
+    total = sum(job.source.size() for job in files)
+    engine = Engine(request, operation, resolve_jobs(jobs, total))  # type: ignore[arg-type]
+    yield from engine.run(files)
+
+
+class _Outputs:
+    """File outputs joined as one stream (a `---` between files): to stdout as each file
+    finishes, or to `-o FILE` atomically at the end."""
+
+    def __init__(self, output: str | None) -> None:
+        self.output = output
+        self.parts: list[Any] = []
+        self.count = 0
+        self.last = ""
+
+    def add(self, part: Any) -> None:
+        first = part[:3] if isinstance(part, str) else part.first
+        pieces: list[str] = []
+        if self.count and not self.last.endswith("\n"):
+            pieces.append("\n")
+        if self.count and not first.startswith("---"):
+            pieces.append("---\n")
+        self.count += 1
+        self.last = part[-1:] if isinstance(part, str) else part.last
+        if self.output:
+            self.parts.extend(pieces)
+            self.parts.append(part)
+            return
+        for piece in [*pieces, *_pieces(part)]:
+            sys.stdout.write(piece)
+
+    def emit(self, report: Report) -> None:
+        if not self.output or (report.failed and not self.count):
+            return
         from meshinject.errors import MeshInjectError
         from meshinject.files import FileResult, write_atomic
 
+        text = (piece for part in self.parts for piece in _pieces(part))
         try:
-            write_atomic(output, text)
+            write_atomic(self.output, text)
         except MeshInjectError as exc:
-            report.add(FileResult(output, None, error=exc))
+            report.add(FileResult(self.output, None, error=exc))
+
+
+def _pieces(part: Any) -> Iterator[str]:
+    if isinstance(part, str):
+        yield part
     else:
-        sys.stdout.write(text)
-
-
-def _joined(outputs: list[str]) -> list[str]:
-    """Concatenate file outputs as one stream: a `---` between files."""
-    parts: list[str] = []
-    for i, text in enumerate(outputs):
-        if i and parts and not parts[-1].endswith("\n"):
-            parts.append("\n")
-        if i and not text.startswith("---"):
-            parts.append("---\n")
-        parts.append(text)
-    return parts
+        yield from part.iter_text()
 
 
 def _escape(text: str) -> str:
@@ -363,4 +450,6 @@ def _print_report(console: Any, report: Report, *, quiet: bool) -> None:
             if w.outcome == "skipped":
                 console.print(f"skipped {_escape(where)}: {_escape(w.reason)}")
     if not quiet:
-        console.print(report.summary())
+        from meshinject.progress import print_summary
+
+        print_summary(console, report)

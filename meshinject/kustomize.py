@@ -29,7 +29,6 @@ what `meshinject inject` runs.
 """
 
 # Heavy modules are imported inside functions, so that `meshinject --help` stays instant.
-# ruff: noqa: PLC0415
 
 from __future__ import annotations
 
