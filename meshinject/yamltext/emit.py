@@ -25,6 +25,7 @@ class Style:
     indent: int = 2  # columns from a key to its nested mapping's keys
     indent_sequences: bool = False  # `key:\n  - x` (True) or `key:\n- x` (False)
     quote: str = ""  # the document's preferred quote for strings that need one ("" = choose)
+    dash_gap: int = 2  # columns from a `-` to its item's content (`-   name:` has 4)
 
 
 _INDICATOR_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -191,16 +192,17 @@ def item_lines(items: list[Any], col: int, style: Style) -> list[str]:
 
 
 def single_item_lines(item: Any, col: int, style: Style) -> list[str]:
-    dash = " " * col + "- "
+    gap = style.dash_gap
+    dash = " " * col + "-" + " " * (gap - 1)
     if _is_block(item):
         nested = (
-            entry_lines(item, col + 2, style)
+            entry_lines(item, col + gap, style)
             if isinstance(item, dict)
-            else item_lines(item, col + 2, style)
+            else item_lines(item, col + gap, style)
         )
-        return [dash + nested[0][col + 2 :], *nested[1:]]
+        return [dash + nested[0][col + gap :], *nested[1:]]
     if isinstance(item, str) and literal_ok(item):
-        header, below = literal_lines(item, col + 2)
+        header, below = literal_lines(item, col + gap)
         return [dash + header, *below]
     return [dash + inline_text(item, style)]
 

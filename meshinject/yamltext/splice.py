@@ -62,6 +62,7 @@ def measure_style(root: Node | None) -> Style:
     steps: Counter[int] = Counter()
     seq_votes: Counter[bool] = Counter()
     quotes: Counter[str] = Counter()
+    gaps: Counter[int] = Counter()
     stack: list[Node] = [root] if root is not None else []
     while stack:
         node = stack.pop()
@@ -76,6 +77,11 @@ def measure_style(root: Node | None) -> Style:
                 stack.append(value)
         elif isinstance(node, SequenceNode):
             stack.extend(node.items)
+            if not node.flow:
+                # A block sequence's first item shares the line of the first dash.
+                first = node.items[0] if node.items else None
+                if first is not None and first.line == node.line and 2 <= first.col - node.col <= 8:
+                    gaps[first.col - node.col] += 1
         elif isinstance(node, ScalarNode) and node.style in ("'", '"'):
             quotes[node.style] += 1
     indent = steps.most_common(1)[0][0] if steps else 2
@@ -83,7 +89,8 @@ def measure_style(root: Node | None) -> Style:
     quote = ""
     if quotes:
         quote = '"' if quotes['"'] >= quotes["'"] else "'"
-    return Style(indent=indent, indent_sequences=indented, quote=quote)
+    gap = gaps.most_common(1)[0][0] if gaps else 2
+    return Style(indent=indent, indent_sequences=indented, quote=quote, dash_gap=gap)
 
 
 class Splicer:
