@@ -65,12 +65,18 @@ BEST_EFFORT = (
 def _workloads(data: Any) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         return []
-    if data.get("kind") in LIST_KINDS:
+    if _kind(data) in LIST_KINDS:
         items = data.get("items")
         if not isinstance(items, list):
             return []
-        return [i for i in items if isinstance(i, dict) and i.get("kind") in WORKLOAD_KINDS]
-    return [data] if data.get("kind") in WORKLOAD_KINDS else []
+        return [i for i in items if isinstance(i, dict) and _kind(i) in WORKLOAD_KINDS]
+    return [data] if _kind(data) in WORKLOAD_KINDS else []
+
+
+def _kind(data: dict[str, Any]) -> str:
+    """`kind` as a string ("" when missing or not a string, such as a mapping typed by mistake)."""
+    kind = data.get("kind")
+    return kind if isinstance(kind, str) else ""
 
 
 def _pod_meta(doc: dict[str, Any]) -> Any:
@@ -137,10 +143,11 @@ def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     if not isinstance(data, dict):
         return DocumentResult(data, False, [])
     new = copy.deepcopy(data)
-    in_list = new.get("kind") in LIST_KINDS
+    in_list = _kind(new) in LIST_KINDS
     reports = []
-    for index, item in enumerate(new.get("items") or [] if in_list else [new]):
-        if isinstance(item, dict) and item.get("kind") in WORKLOAD_KINDS:
+    items = new.get("items") if in_list else [new]
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and _kind(item) in WORKLOAD_KINDS:
             report = _uninject_workload(item, request, in_list=in_list)
             if report is not None:
                 report.item = index if in_list else None

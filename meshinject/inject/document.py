@@ -72,9 +72,9 @@ class InjectionRequest:
 
 
 def is_workload(data: Any) -> bool:
-    return isinstance(data, dict) and (
-        data.get("kind") in WORKLOAD_KINDS or data.get("kind") in LIST_KINDS
-    )
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+        return False
+    return data["kind"] in WORKLOAD_KINDS or data["kind"] in LIST_KINDS
 
 
 def _str_map(value: Any) -> dict[str, str]:

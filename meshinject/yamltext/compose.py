@@ -128,7 +128,11 @@ def compose(get_event: Any) -> Any:
             alias_nodes += size
             count += size
             if alias_nodes > MAX_ALIAS_NODES:
-                raise InputError("too many alias expansions", _at(e))
+                raise InputError(
+                    f"too many alias expansions: the aliases expand to more than "
+                    f"{MAX_ALIAS_NODES:,} nodes (refusing what looks like an alias bomb)",
+                    _at(e),
+                )
             if size > 1:
                 value = _clone(value)
         else:

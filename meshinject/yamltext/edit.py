@@ -44,14 +44,20 @@ def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]
         reason = "spliced text did not read back as the new data"
     except Unsupported as exc:
         reason = str(exc)
-    try:
-        text = roundtrip_edit(doc.text, doc.data, new_data, style or measure_style(doc.root))
-    except (YAMLError, ValueError, TypeError, KeyError) as exc:
-        raise InputError(f"cannot edit this document safely: {reason}; {exc}") from None
-    if not _verified(text, new_data):
-        raise InputError(f"cannot edit this document safely: {reason}")
-    EDIT_PATHS["roundtrip"] += 1
-    return text, "roundtrip"
+    style = style or measure_style(doc.root)
+    # Second try: the same round-trip with every alias written out as a copy, for an
+    # anchored node that the edit changes while its aliases must keep the old value.
+    for expand_aliases in (False, True):
+        try:
+            text = roundtrip_edit(
+                doc.text, doc.data, new_data, style, expand_aliases=expand_aliases
+            )
+        except (YAMLError, ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"cannot edit this document safely: {reason}; {exc}") from None
+        if _verified(text, new_data):
+            EDIT_PATHS["roundtrip"] += 1
+            return text, "roundtrip"
+    raise InputError(f"cannot edit this document safely: {reason}")
 
 
 def edit_document(doc: LoadedDocument, new_data: Any) -> str:

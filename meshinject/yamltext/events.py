@@ -65,16 +65,57 @@ def _pure_source(text: str) -> Callable[[], Any]:  # pragma: no cover
     return get
 
 
-def input_error(exc: YAMLError) -> InputError:
-    """libyaml's problem text at its 1-based line:column."""
-    problem = getattr(exc, "problem", None) or str(exc)
+# libyaml's parser contexts, said the way a manifest's author thinks of them.
+_CONTEXTS = {
+    "while parsing a flow mapping": "the { } mapping",
+    "while parsing a flow sequence": "the [ ] list",
+    "while parsing a block mapping": "the mapping",
+    "while parsing a block collection": "the list",
+    "while parsing a block node": "the value",
+    "while parsing a flow node": "the value",
+    "while scanning a quoted scalar": "the quoted string",
+    "while scanning a simple key": "the key",
+    "while scanning a block scalar": "the block string",
+    "while scanning an anchor": "the anchor",
+    "while scanning an alias": "the alias",
+    "while scanning a tag": "the tag",
+    "while scanning a directive": "the directive",
+}
+
+
+def input_error(exc: YAMLError, text: str | None = None) -> InputError:
+    """libyaml's problem text at its 1-based line:column, in a user's words where we can.
+
+    With the document `text`, a tab or a reserved character at the error is named.
+    """
+    problem = str(getattr(exc, "problem", None) or exc)
     mark = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context", None)
-    if context:
-        problem = f"{problem} ({context})"
+    context_mark = getattr(exc, "context_mark", None)
+    found = ""
+    if text is not None and mark is not None and 0 <= mark.index < len(text):
+        found = text[mark.index]
+    if problem == "found character that cannot start any token":
+        if found == "\t":
+            problem = "found a tab character; YAML must be indented with spaces, not tabs"
+        elif found:
+            problem = f"a value cannot start with {found!r}; put the value in quotes"
+        context = None
+    elif problem.startswith("mapping values are not allowed"):
+        problem = (
+            "unexpected ':' (check the indentation; a value that contains ': ' must be quoted)"
+        )
+    if context and context_mark is not None and context != "while scanning for the next token":
+        what = _CONTEXTS.get(context, context.removeprefix("while parsing ").removeprefix(
+            "while scanning "))
+        start = f"line {context_mark.line + 1}, column {context_mark.column + 1}"
+        if problem == "found unexpected end of stream":
+            problem = f"{what} that starts at {start} is never closed"
+        else:
+            problem = f"{problem} (in {what} that starts at {start})"
     if mark is None:
-        return InputError(str(problem))
-    return InputError(str(problem), Location(line=mark.line + 1, column=mark.column + 1))
+        return InputError(problem)
+    return InputError(problem, Location(line=mark.line + 1, column=mark.column + 1))
 
 
 __all__ = ["CODES", "HAVE_C", "YAMLError", "event_source", "input_error"]

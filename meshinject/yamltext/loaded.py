@@ -39,5 +39,5 @@ def load_document(text: str) -> LoadedDocument:
     try:
         data = compose(ev.event_source(text))
     except ev.YAMLError as exc:
-        raise ev.input_error(exc) from None
+        raise ev.input_error(exc, text) from None
     return LoadedDocument(text, data)

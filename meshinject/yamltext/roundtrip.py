@@ -7,6 +7,7 @@ the indentation is taken from the document so the unchanged parts mostly stay th
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from typing import Any
@@ -90,7 +91,36 @@ def _apply(target: Any, old: Any, new: Any, style: Style) -> Any:
     return _to_ruamel(new, style)
 
 
-def roundtrip_edit(text: str, old: Any, new: Any, style: Style) -> str:
+def _expand_aliases(node: Any, seen: set[int] | None = None) -> Any:
+    """Give every alias its own copy and drop anchors, so an edit changes one place only.
+
+    An anchored node that injection changes (labels reused as a selector, say) cannot stay
+    shared: Kubernetes expands aliases anyway, so writing the copies out is equivalent.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(node, CommentedMap | CommentedSeq):
+        if id(node) in seen:
+            node = copy.deepcopy(node)
+        seen.add(id(node))
+        if node.anchor.value is not None:
+            node.yaml_set_anchor(None)
+        if isinstance(node, CommentedMap):
+            for key in list(node):
+                value = node[key]
+                expanded = _expand_aliases(value, seen)
+                if expanded is not value:
+                    node[key] = expanded
+        else:
+            for index, value in enumerate(node):
+                expanded = _expand_aliases(value, seen)
+                if expanded is not value:
+                    node[index] = expanded
+    return node
+
+
+def roundtrip_edit(
+    text: str, old: Any, new: Any, style: Style, *, expand_aliases: bool = False
+) -> str:
     header_match = _HEADER.match(text)
     header = header_match.group() if header_match else ""
     body = text[len(header) :]
@@ -102,6 +132,8 @@ def roundtrip_edit(text: str, old: Any, new: Any, style: Style) -> str:
     else:
         yaml.indent(mapping=style.indent, sequence=2, offset=0)
     target = yaml.load(body)
+    if expand_aliases:
+        target = _expand_aliases(target)
     result = _apply(target, old, new, style)
     stream = io.StringIO()
     yaml.dump(result, stream)
