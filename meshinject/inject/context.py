@@ -160,6 +160,8 @@ def build_context(
             annotations, "sidecar.istio.io/capNetBindService", proxy_values.get("capNetBindService")
         )
     ).lower() == "true"
+    if tproxy:  # a TPROXY proxy runs as root; iptables and validation keep Istio's 1337
+        proxy_uid = proxy_gid = 1337
     capabilities = (["NET_ADMIN"] if tproxy else []) + (["NET_BIND_SERVICE"] if cap_net_bind else [])
     hold = bool(
         proxy_config.get("holdApplicationUntilProxyStarts")
