@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
 PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _find_pyenv_pythons() -> None:
+    """Let nox find pyenv's interpreters even when they are not the active pyenv version."""
+    versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = [
+        str(sorted(versions.glob(f"{version}.*"))[-1] / "bin")
+        for version in PYTHONS
+        if any(versions.glob(f"{version}.*"))
+    ]
+    os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_find_pyenv_pythons()
 
 
 @nox.session(python=PYTHONS)
