@@ -40,7 +40,10 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("hatchling", reason="needs the [test] extra (build, hatchling)")
     subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True, timeout=300,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return out
 
@@ -54,18 +57,38 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     )
-    # The test venv's site-packages as a plain path entry: its .pth files (this checkout's
-    # editable install among them) are not processed, so only the wheel provides meshinject.
-    (site / "zz_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     (wheel,) = dist.glob("meshinject-*.whl")
+    own_script = Path(sys.executable).parent / "meshinject"
+    had_script = own_script.exists()
+    # Install first: pip must see only the fresh venv (it would uninstall the editable
+    # meshinject it finds on the path below, out of the test venv).
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", str(wheel)],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
+    # Then the test venv's site-packages as a plain path entry, for the dependencies: its
+    # .pth files (this checkout's editable install among them) are not processed, so only
+    # the wheel provides meshinject.
+    (site / "zz_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    assert own_script.exists() == had_script, "installing the wheel touched the test venv"
     return env_dir
 
 
@@ -92,10 +115,16 @@ def test_sdist_ships_the_pre_commit_hooks_and_templates(dist: Path) -> None:
 
 def test_installed_wheel_runs_from_its_own_files(installed: Path, tmp_path: Path) -> None:
     done = subprocess.run(
-        [str(installed / "bin" / "python"), "-c",
-         "import meshinject, meshinject.inject.render as r; "
-         "print(meshinject.__file__); print(r.templates_dir())"],
-        cwd=tmp_path, check=True, capture_output=True, text=True,
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import meshinject, meshinject.inject.render as r; "
+            "print(meshinject.__file__); print(r.templates_dir())",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     module, templates = done.stdout.splitlines()
     assert module.startswith(str(installed))
@@ -109,8 +138,12 @@ def test_installed_wheel_renders_each_built_in_template(
 ) -> None:
     done = subprocess.run(
         [str(installed / "bin" / "meshinject"), "-f", "-"],
-        input=POD.format(template=template), cwd=tmp_path,
-        capture_output=True, text=True, timeout=120, check=False,
+        input=POD.format(template=template),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "1 workload injected" in done.stderr
