@@ -91,7 +91,7 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
     """Expand folders into their `*.yaml`/`*.yml` files (sorted); `-` is standard input."""
     for path in paths:
         if path != "-" and os.path.isdir(path):
-            found = []
+            found: list[str] = []
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs.sort()
                 found.extend(

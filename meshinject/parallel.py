@@ -72,6 +72,7 @@ class _Task:
     namespaces: dict[str, Any] | None
     enabled: bool
     failed: frozenset[int]
+    parse: bytes  # pass 1's "needs parsing" flags for these documents
 
 
 @dataclass
@@ -219,14 +220,17 @@ class Engine:
             yield _FileStart(job, encoding)
             chunk: list[DocTuple] = []
             size = 0
+            parse = scan.parse
             for doc in iter_documents(job.source, encoding):
                 chunk.append((doc.text, doc.index, doc.start_line, doc.start_offset))
                 size += len(doc.text)
                 if size >= CHUNK:
-                    yield _Task(chunk, namespaces, enabled, failed)
+                    flags = bytes(parse[chunk[0][1] : doc.index + 1])
+                    yield _Task(chunk, namespaces, enabled, failed, flags)
                     chunk, size = [], 0
             if chunk:
-                yield _Task(chunk, namespaces, enabled, failed)
+                flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
+                yield _Task(chunk, namespaces, enabled, failed, flags)
             job.source.close()
             yield _FileEnd(job, scan=scan)
 
@@ -236,7 +240,13 @@ def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> 
         request = replace(request, namespaces={**request.namespaces, **task.namespaces})
     docs = [RawDocument(*doc) for doc in task.docs]
     return transform_documents(
-        docs, request, operation=operation, enabled=task.enabled, failed=task.failed
+        docs,
+        request,
+        operation=operation,
+        enabled=task.enabled,
+        failed=task.failed,
+        parse=task.parse,
+        first_index=docs[0].index if docs else 0,
     )
 
 

@@ -62,7 +62,7 @@ def inject_text(
     scan = scan_documents(docs, request, keep_loaded=True)
     chunk = transform_documents(
         docs, scan.request_for(request), operation=operation, transform=transform,
-        enabled=not scan.errors, preloaded=scan.loaded, failed=scan.failed,
+        enabled=not scan.errors, preloaded=scan.loaded, failed=scan.failed, parse=scan.parse,
     )
     result = finish_stream(scan, [chunk])
     if scan.errors or chunk.load_errors:
@@ -85,6 +85,9 @@ class StreamScan:
     errors: list[tuple[int, MeshInjectError]] = field(default_factory=list)
     loaded: dict[int, Any] = field(default_factory=dict)
     changes_namespaces: bool = False
+    # One byte per document: 1 if pass 2 must parse it (a workload, a List, a Namespace or
+    # a document whose kind cannot be sniffed), so pass 2 need not sniff again.
+    parse: bytearray = field(default_factory=bytearray)
 
     @property
     def failed(self) -> frozenset[int]:
@@ -119,6 +122,9 @@ def scan_documents(
     scan = scan or StreamScan()
     for doc in docs:
         sniff = sniff_kind(doc.text)
+        scan.parse.append(
+            not sniff.is_empty and (sniff.is_unknown or sniff.name in INTERESTING_KINDS)
+        )
         if sniff.is_empty or not (sniff.is_unknown or sniff.name == "Namespace"):
             continue
         try:
@@ -162,12 +168,15 @@ def transform_documents(
     enabled: bool = True,
     preloaded: dict[int, Any] | None = None,
     failed: frozenset[int] = frozenset(),
+    parse: bytes | bytearray | None = None,
+    first_index: int = 0,
 ) -> ChunkResult:
     """Pass 2: inject (or uninject) consecutive documents of a stream.
 
     With `enabled=False` (the stream already has load errors) documents are only parsed,
     to report every load error; nothing is transformed. `failed` are the documents pass 1
-    already reported.
+    already reported. `parse[doc.index - first_index]`, when given, says whether a document
+    needs parsing (as pass 1 sniffed it); otherwise its kind is sniffed here.
     """
     if transform is None:
         transform = _transform_for(operation)
@@ -179,7 +188,7 @@ def transform_documents(
         if doc.index in failed:
             continue
         if loaded is None:
-            if not _needs_parse(doc):
+            if not (parse[doc.index - first_index] if parse is not None else _needs_parse(doc)):
                 out.append(doc.text)
                 result.passed_through += 1
                 continue
@@ -279,21 +288,9 @@ def _reinjection_source(loaded: Any, request: InjectionRequest) -> Any:
 
 
 def _edit(loaded: Any, new_data: Any) -> str:
-    try:
-        from meshinject.yamltext import edit_document  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - until the splice engine lands
-        import io
+    from meshinject.yamltext import edit_document
 
-        from ruamel.yaml import YAML
-
-        yaml = YAML(typ="safe", pure=True)
-        yaml.default_flow_style = False
-        buf = io.StringIO()
-        yaml.dump(new_data, buf)
-        prefix = "---\n" if loaded.text.startswith("---") else ""
-        return prefix + buf.getvalue()
-    text: str = edit_document(loaded, new_data)
-    return text
+    return edit_document(loaded, new_data)
 
 
 def _kind_name(data: Any) -> str:
