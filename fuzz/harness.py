@@ -46,7 +46,6 @@ def check(data: bytes) -> None:
             continue
         again = process_text(result.output.encode("utf-8"), "fuzz.yaml", request, operation)  # type: ignore[arg-type]
         _check_errors(again.errors, f"{operation} of its own output")
-        assert not again.errors, (
-            f"{operation} output could not be processed again: "
-            + "; ".join(e.render() for e in again.errors)
+        assert not again.errors, f"{operation} output could not be processed again: " + "; ".join(
+            e.render() for e in again.errors
         )

@@ -49,6 +49,8 @@ class DefaultGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            raise  # stdout closed early (`| head`): Click exits quietly
         except KeyboardInterrupt:
             click.echo("meshinject: interrupted; files not yet rewritten are unchanged", err=True)
             sys.exit(130)  # report.EXIT_INTERRUPTED (128 + SIGINT), the shell convention

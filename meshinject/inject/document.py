@@ -16,6 +16,7 @@ from meshinject.errors import InjectionError, MeshInjectError
 from meshinject.inject.context import Workload
 from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.pod import inject_pod
+from meshinject.inject.quantity import QuantityError, parse_quantity
 from meshinject.inject.settings import InjectSettings
 from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
 
@@ -298,6 +299,7 @@ def _check_shape(doc: dict[str, Any], kind: str) -> None:
                 )
             for key, expected in _CONTAINER_SHAPE.items():
                 _check_field(container, (*at, key), expected)
+            _check_resources(container.get("resources") or {}, (*at, "resources"))
             for port_index, port in enumerate(container.get("ports") or []):
                 number = port.get("containerPort")
                 if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
@@ -337,6 +339,24 @@ _CONTAINER_SHAPE = {
     "securityContext": "mapping",
     "resources": "mapping",
 }
+
+
+def _check_resources(resources: dict[str, Any], path: tuple[str | int, ...]) -> None:
+    """requests and limits must be mappings of valid quantities (injection rewrites them)."""
+    for section in ("requests", "limits"):
+        values = resources.get(section)
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            raise _shape_error((*path, section), "must be a mapping", values)
+        for name, quantity in values.items():
+            where = (*path, section, name)
+            if isinstance(quantity, bool) or not isinstance(quantity, str | int | float):
+                raise _shape_error(where, "must be a quantity such as 100m or 1Gi", quantity)
+            try:
+                parse_quantity(str(quantity))
+            except QuantityError as exc:
+                raise InjectionError(f"{_dotted(where)}: {exc}", data_path=where) from None
 
 
 def _check_field(parent: dict[str, Any], path: tuple[str | int, ...], expected: str) -> None:

@@ -168,14 +168,22 @@ def _honour_user_run_as(spec: dict[str, Any], overlay: dict[str, Any], context: 
             proxy.setdefault("securityContext", {})["runAsUser"] = 0
 
 
+def _mapping_at(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """`parent[key]`, made an empty mapping first if it is missing or null."""
+    value = parent.get(key)
+    if not isinstance(value, dict):
+        value = parent[key] = {}
+    return value
+
+
 def _post_process(
     pod: dict[str, Any], template_pod: dict[str, Any], context: dict[str, Any],
     settings: InjectSettings,
 ) -> None:
-    meta = pod.setdefault("metadata", {})
-    annotations = meta.setdefault("annotations", {})
-    labels = meta.setdefault("labels", {})
-    spec = pod.setdefault("spec", {})
+    meta = _mapping_at(pod, "metadata")
+    annotations = _mapping_at(meta, "annotations")
+    labels = _mapping_at(meta, "labels")  # `labels:` with no value is null in YAML
+    spec = _mapping_at(pod, "spec")
     sidecar = _find(spec.get("containers"), PROXY) or _find(spec.get("initContainers"), PROXY)
     network = labels.get("topology.istio.io/network") or settings.value("global", "network", default="")
     if network and sidecar is not None:

@@ -21,6 +21,10 @@ _QUANTITY = re.compile(
 )
 
 
+# Kubernetes stores quantities as int64 scaled values; anything this long is a mistake.
+MAX_DIGITS = 40
+
+
 class QuantityError(ValueError):
     """The text is not a Kubernetes quantity."""
 
@@ -33,8 +37,13 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
             "not a Kubernetes quantity (a number with an optional suffix such as 100m, "
             "0.5, 128Mi or 1Gi)"
         )
-    number = Fraction(match["num"])
     suffix = match["suffix"]
+    digits = sum(c.isdigit() for c in match["num"])
+    exponent = int(suffix[1:]) if suffix[:1] in ("e", "E") and len(suffix) > 1 else 0
+    if digits > MAX_DIGITS or abs(exponent) > MAX_DIGITS:
+        # Bounded so that a hostile `1e999999999` cannot make us compute a huge number.
+        raise QuantityError(f"quantity out of range (more than {MAX_DIGITS} digits)")
+    number = Fraction(match["num"])
     if suffix in _BINARY:
         return number * 1024 ** _BINARY[suffix], "BinarySI"
     if suffix[:1] in ("e", "E") and len(suffix) > 1:
