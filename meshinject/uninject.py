@@ -36,9 +36,9 @@ reproduce the input. It never adds `sidecar.istio.io/inject: "false"`.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from meshinject.datacopy import clone
 from meshinject.errors import MeshInjectError
 from meshinject.inject.document import (
     LIST_KINDS,
@@ -142,7 +142,7 @@ def _uninject_workload(
 def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     if not isinstance(data, dict):
         return DocumentResult(data, False, [])
-    new = copy.deepcopy(data)
+    new = clone(data)
     in_list = _kind(new) in LIST_KINDS
     reports = []
     items = new.get("items") if in_list else [new]

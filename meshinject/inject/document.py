@@ -7,11 +7,11 @@ the new document plus a report per workload. It never prints and never touches f
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from meshinject.datacopy import clone
 from meshinject.errors import InjectionError, MeshInjectError
 from meshinject.inject.context import Workload
 from meshinject.inject.godefaults import apply_go_defaults
@@ -134,7 +134,7 @@ def inject_document(data: Any, request: InjectionRequest) -> DocumentResult:
         return _inject_list(data, request)
     if kind not in WORKLOAD_KINDS:
         return DocumentResult(data, False, [])
-    new = copy.deepcopy(data)
+    new = clone(data)
     report = _inject_workload(new, request)
     changed = report.outcome == "injected"
     if changed and request.output_style == "istio":
@@ -151,7 +151,7 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
             f"List.items must be a list of objects, not {yaml_type_name(items)}",
             data_path=("items",),
         )
-    new = copy.deepcopy(data)
+    new = clone(data)
     reports: list[WorkloadReport] = []
     for index, item in enumerate(new["items"]):
         if not isinstance(item, dict):
@@ -195,7 +195,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         if request.settings_for_revision is not None:
             settings = request.settings_for_revision(revision)
         workload = _workload_identity(doc, str(meta.get("namespace") or "default"))
-        pod = {"metadata": copy.deepcopy(pod_meta), "spec": copy.deepcopy(spec)}
+        pod = {"metadata": clone(pod_meta), "spec": clone(spec)}
         uid, gid = _proxy_ids(settings, request.namespaces.get(namespace))
         result = inject_pod(pod, workload=workload, settings=settings, proxy_uid=uid, proxy_gid=gid)
         new_meta = result.pod.get("metadata") or {}

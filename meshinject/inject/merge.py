@@ -8,8 +8,9 @@ patch items they share with the pod (apimachinery's `mergeSortedSlice`).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from meshinject.datacopy import clone
 
 # Lists Kubernetes merges by key (patchStrategy=merge) in a pod, and their merge keys.
 MERGE_KEYS = {
@@ -41,11 +42,11 @@ def strategic_merge(original: Any, patch: Any, field: str = "", *, append: bool 
             elif key in out:
                 out[key] = strategic_merge(out[key], value, key, append=append)
             else:
-                out[key] = copy.deepcopy(value)
+                out[key] = clone(value)
         return out
     if isinstance(original, list) and isinstance(patch, list) and field in MERGE_KEYS:
         return _merge_keyed_list(original, patch, MERGE_KEYS[field], append=append)
-    return copy.deepcopy(patch)
+    return clone(patch)
 
 
 def _key(item: Any, merge_key: str) -> Any:
@@ -65,7 +66,7 @@ def _merge_keyed_list(
             merged[index] = strategic_merge(merged[index], item, append=append)
             patch_items.append(merged[index])
         else:
-            patch_items.append(copy.deepcopy(item))
+            patch_items.append(clone(item))
     if append:
         known = set(server_order)
         return merged + [i for i in patch_items if _key(i, merge_key) not in known]

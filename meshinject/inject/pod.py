@@ -8,11 +8,11 @@ Prometheus merge, probe rewriting, the status annotation and container ordering.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import Workload, build_context
@@ -20,7 +20,7 @@ from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.quantity import canonical_resources
 from meshinject.inject.settings import InjectSettings
-from meshinject.inject.status import STATUS, OVERRIDES, InjectionStatus, strip_injection
+from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, strip_injection
 from meshinject.inject.templates import render_template, select_templates
 from meshinject.inject.validate import annotation_problems
 from meshinject.inject.yamldata import parse_proxy_config, parse_template_output
@@ -41,7 +41,7 @@ def inject_pod(
     proxy_uid: int = 1337, proxy_gid: int = 1337,
 ) -> PodResult:
     """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified."""
-    original = copy.deepcopy(pod)
+    original = clone(pod)
     annotations = (original.get("metadata") or {}).get("annotations") or {}
     problems = annotation_problems(annotations)
     if problems:
@@ -62,7 +62,7 @@ def inject_pod(
         proxy_config_json=pc_json, proxy_uid=proxy_uid, proxy_gid=proxy_gid,
     )
     names = select_templates(annotations, settings)
-    merged = copy.deepcopy(stripped)
+    merged = clone(stripped)
     template_pod: dict[str, Any] = {}
     for name in names:
         text = render_template(name, context, settings, stripped, workload)
@@ -84,7 +84,7 @@ def _find(containers: Any, name: str) -> dict[str, Any] | None:
 
 def _go_container(container: dict[str, Any]) -> dict[str, Any]:
     """A container as Go serialises it in the overrides annotation (`resources` always there)."""
-    out = copy.deepcopy(container)
+    out = clone(container)
     out["resources"] = canonical_resources(out.get("resources") or {})
     return out
 
@@ -119,7 +119,7 @@ def _reapply_user_containers(
                 source_field = other
             if match is None:
                 continue
-            overlay = copy.deepcopy(match)
+            overlay = clone(match)
             if overlay.get("image") == "auto":
                 overlay.pop("image")
             overrides.setdefault(field_name, []).append(_go_container(overlay))

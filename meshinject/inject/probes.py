@@ -8,9 +8,10 @@ original probes to the agent in `ISTIO_KUBE_APP_PROBERS`. Lifecycle hooks are tr
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
+
+from meshinject.datacopy import clone
 
 PROXY = "istio-proxy"
 PROBES = (("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz"))
@@ -51,7 +52,7 @@ def _prober(probe: Any, ports: dict[str, int], target_port: int) -> dict[str, An
         spec = probe.get(action)
         if not isinstance(spec, dict):
             continue
-        spec = copy.deepcopy(spec)
+        spec = clone(spec)
         if action != "grpc":
             port = spec.get("port")
             if isinstance(port, str) and not port.isdigit():

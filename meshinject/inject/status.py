@@ -9,11 +9,11 @@ JSON and env vars must stay exactly Istio's) is explained in `meshinject.uninjec
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshinject.datacopy import clone
 from meshinject.inject import prometheus
 from meshinject.inject.probes import HOOKS, PROBES
 
@@ -190,7 +190,7 @@ def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
         action = next((a for a in _ACTIONS if isinstance(prober.get(a), dict)), None)
         if not isinstance(probe, dict) or action is None or not isinstance(holder, dict):
             continue
-        value = copy.deepcopy(prober[action])
+        value = clone(prober[action])
         if action != "grpc" and "port" in value:
             value["port"] = _port_name(target, value["port"])
         restored: dict[str, Any] = {}
@@ -247,7 +247,7 @@ def unapply(
     status = InjectionStatus.parse(annotations.get(STATUS))
     if not status.present:
         return pod
-    out = copy.deepcopy(pod)
+    out = clone(pod)
     spec = out.setdefault("spec", {})
     sidecar = find_sidecar(spec)
     restore_probes(spec, env_value(sidecar, "ISTIO_KUBE_APP_PROBERS"))
