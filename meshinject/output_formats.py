@@ -158,7 +158,7 @@ def workflow_command(
 ) -> str:
     """One GitHub Actions workflow command, escaped as the runner expects."""
     props = []
-    if path and path != "-":
+    if path and path != "-" and not path.startswith("<"):  # not "<stdin>": no file to annotate
         props.append(f"file={_escape_property(path)}")
         if line:
             props.append(f"line={line}")
@@ -211,9 +211,10 @@ def github_commands(
 
 def _error_command(error: MeshInjectError) -> str:
     loc = error.location
+    in_a_file = bool(loc.path) and loc.path != "-" and not loc.path.startswith("<")
     return workflow_command(
         "error",
-        error.message,
+        error.message if in_a_file else error.render(),
         path=loc.path,
         line=loc.line,
         column=loc.column,

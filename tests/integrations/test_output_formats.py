@@ -103,6 +103,14 @@ def test_github_config_error_is_an_annotation_on_the_config_file(tmp_path: Path)
     assert f"::error file={values},line=5" in result.stderr
 
 
+def test_github_errors_in_stdin_carry_their_location_in_the_message() -> None:
+    result = run("--format", "github", "-f", "-", input=BAD_POD)
+    assert result.exit_code == 123
+    assert "::error title=meshinject%3A InjectionError::<stdin>:6:5: invalid value 'lots'" in (
+        result.stderr
+    )
+
+
 def test_workflow_commands_escape_what_the_runner_would_misread() -> None:
     command = workflow_command("error", "50%\nnext", path="a,b:c.yaml", line=3, title="x")
     assert command == "::error file=a%2Cb%3Ac.yaml,line=3,title=x::50%25%0Anext"
