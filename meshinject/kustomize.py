@@ -257,10 +257,16 @@ def run_exec_plugin(
     result = inject_text(resources, request)
     messages = [f"meshinject: {_workload_note(w)}" for w in result.workloads if _workload_note(w)]
     if result.errors:
-        messages += [
-            f"meshinject: error: {e.located_in('<kustomize resources>').render()}"
-            for e in result.errors
-        ]
+        # Lines in kustomize's stream mean nothing to the user: name the resource instead.
+        failed = {w.error.message: w for w in result.workloads if w.error is not None}
+        for error in result.errors:
+            w = failed.get(error.message)
+            where = (
+                f"{w.kind} {w.namespace}/{w.name}"
+                if w is not None
+                else error.located_in("<kustomize resources>").location.render()
+            )
+            messages.append(f"meshinject: error: {where}: {error.message}")
         return PluginRun("", messages, 1)
     return PluginRun(result.text, messages, 0)
 

@@ -158,8 +158,10 @@ def test_exec_protocol_prints_nothing_when_injection_fails(tmp_path: Path) -> No
     result = run("kustomize-plugin", "run", str(tmp_path / "sidecars.yaml"), input=bad)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "meshinject: error:" in result.stderr
-    assert "proxyCPU" in result.stderr
+    assert result.stderr.startswith(
+        "meshinject: error: Pod default/p: invalid value 'lots' for annotation "
+        "'sidecar.istio.io/proxyCPU'"
+    )
 
 
 def test_config_must_be_a_sidecar_injector(tmp_path: Path) -> None:
