@@ -265,6 +265,7 @@ def unapply(
             ]
             if not spec[key]:
                 del spec[key]
+    _restore_overridden(spec, _json(str(annotations.get(OVERRIDES) or "")))
     app = [str(c.get("name")) for c in spec.get("containers") or [] if isinstance(c, dict)]
     out_meta = out.setdefault("metadata", {})
     ann = dict(out_meta.get("annotations") or {})
@@ -317,6 +318,29 @@ def unapply(
     else:
         out_meta.pop("annotations", None)
     return out
+
+
+def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Put back the user's containers that a template modified (recorded in the overrides).
+
+    A template may change an app container (grpc-simple adds env and mounts to every
+    container), so the status annotation lists it as injected; removing it would delete the
+    user's container. The overrides annotation holds the user's original, which comes back
+    (without the `resources: {}` that Go's serialisation adds).
+    """
+    for key in ("containers", "initContainers"):
+        saved = overrides.get(key)
+        if not isinstance(saved, list):
+            continue
+        current = spec.get(key) if isinstance(spec.get(key), list) else []
+        present = {c.get("name") for c in current if isinstance(c, dict)}
+        restored = [
+            {k: v for k, v in c.items() if not (k == "resources" and v == {})}
+            for c in saved
+            if isinstance(c, dict) and c.get("name") not in present
+        ]
+        if restored:
+            spec[key] = [*current, *restored]
 
 
 def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from meshinject.errors import InputError, Location
+from meshinject.errors import InputError, Location, MeshInjectError
 
 try:
     import _ruamel_yaml as _c
@@ -105,17 +105,47 @@ def input_error(exc: YAMLError, text: str | None = None) -> InputError:
         problem = (
             "unexpected ':' (check the indentation; a value that contains ': ' must be quoted)"
         )
+    location = None if mark is None else Location(line=mark.line + 1, column=mark.column + 1)
     if context and context_mark is not None and context != "while scanning for the next token":
         what = _CONTEXTS.get(context, context.removeprefix("while parsing ").removeprefix(
             "while scanning "))
-        start = f"line {context_mark.line + 1}, column {context_mark.column + 1}"
         if problem == "found unexpected end of stream":
-            problem = f"{what} that starts at {start} is never closed"
+            template = f"{what} that starts at {_START} is never closed"
         else:
-            problem = f"{problem} (in {what} that starts at {start})"
-    if mark is None:
-        return InputError(problem)
-    return InputError(problem, Location(line=mark.line + 1, column=mark.column + 1))
+            template = f"{problem} (in {what} that starts at {_START})"
+        return SyntaxProblem(template, location, context_mark.line + 1, context_mark.column + 1)
+    return InputError(problem, location)
+
+
+_START = "\x00start\x00"  # where the construct's start goes in a SyntaxProblem message
+
+
+class SyntaxProblem(InputError):
+    """A YAML syntax error whose message also names where the construct started.
+
+    That second position is a line in the same document, so it moves with the error when
+    the stream layer shifts document-relative lines to file lines (`located_in`).
+    """
+
+    def __init__(
+        self, template: str, location: Location | None, start_line: int, start_column: int
+    ) -> None:
+        self.template = template
+        self.start_line = start_line
+        self.start_column = start_column
+        super().__init__(self._message(), location)
+
+    def _message(self) -> str:
+        start = f"line {self.start_line}, column {self.start_column}"
+        return self.template.replace(_START, start)
+
+    def located_in(self, path: str, line_offset: int = 0) -> MeshInjectError:
+        clone = super().located_in(path, line_offset)
+        assert isinstance(clone, SyntaxProblem)
+        clone.start_line = self.start_line + line_offset
+        clone.message = clone._message()
+        Exception.__init__(clone, clone.message)
+        return clone
 
 
 __all__ = ["CODES", "HAVE_C", "YAMLError", "event_source", "input_error"]

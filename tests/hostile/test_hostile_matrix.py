@@ -37,6 +37,12 @@ BAD_INPUTS = [
         id="malformed-flow-mapping",
     ),
     pytest.param(
+        "kind: ConfigMap\napiVersion: v1\n---\n" + f"{POD}  labels: {{app: web\n{CONTAINERS}",
+        "9:5",
+        "did not find expected ',' or '}' (in the { } mapping that starts at line 8, column 11)",
+        id="syntax-error-in-a-later-document",
+    ),
+    pytest.param(
         f'{POD}  labels:\n    app: "web\n{CONTAINERS}',
         "11:1",
         "the quoted string that starts at line 6, column 10 is never closed",
@@ -177,6 +183,21 @@ BAD_INPUTS = [
         "5:11",
         "found undefined alias 'common'",
         id="undefined-alias",
+    ),
+    pytest.param(
+        f"{POD}spec:\n  containers:\n  - name: web\n    resources:\n      limits:\n"
+        "        cpu: 1e999999999\n",
+        "10:9",
+        "spec.containers[0].resources.limits.cpu: quantity out of range (more than 40 digits)",
+        id="absurd-quantity",
+    ),
+    pytest.param(
+        f"{POD}spec:\n  containers:\n  - name: web\n    resources:\n      limits:\n"
+        "        memory: lots\n",
+        "10:9",
+        "spec.containers[0].resources.limits.memory: not a Kubernetes quantity (a number with "
+        "an optional suffix such as 100m, 0.5, 128Mi or 1Gi)",
+        id="bad-container-quantity",
     ),
     pytest.param(
         alias_bomb(),
