@@ -332,7 +332,8 @@ def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None
         saved = overrides.get(key)
         if not isinstance(saved, list):
             continue
-        current = spec.get(key) if isinstance(spec.get(key), list) else []
+        raw = spec.get(key)
+        current: list[Any] = raw if isinstance(raw, list) else []
         present = {c.get("name") for c in current if isinstance(c, dict)}
         restored = [
             {k: v for k, v in c.items() if not (k == "resources" and v == {})}
