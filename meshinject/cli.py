@@ -318,6 +318,7 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
                 write_atomic(path, done.sink.iter_text())  # type: ignore[attr-defined]
             except MeshInjectError as exc:
                 result.error = exc
+                done.sink.discard()  # the failed write may not have read the spool
                 continue
             if not opts["quiet"]:
                 console.print(f"rewrote {_escape(path)}")
@@ -424,6 +425,10 @@ class _Outputs:
             write_atomic(self.output, text)
         except MeshInjectError as exc:
             report.add(FileResult(self.output, None, error=exc))
+        finally:
+            for part in self.parts:  # spools the failed write did not read: close them
+                if not isinstance(part, str):
+                    part.discard()
 
 
 def _pieces(part: Any) -> Iterator[str]:
