@@ -244,6 +244,12 @@ class Splicer:
                 continue  # the next key is new too: insert them together
             lines = entry_lines(pending, node.col, self.style)
             pending = {}
+            replaced = self.replaced_entry(node, new, successor)
+            if replaced is not None:
+                # New keys taking the place of deleted ones go where the first of those
+                # stood: deleting them again puts the deleted ones back in the same place.
+                self.insert_lines(self.line_start(replaced.key_node.start), lines)
+                continue
             if successor is None:
                 self.insert_lines(self.end_of_last(node.entries[-1].value, node.col), lines)
                 continue
@@ -253,6 +259,21 @@ class Splicer:
             else:
                 text = "\n".join(lines)[node.col :] + "\n" + " " * node.col
                 self.add(start, start, text)
+
+    def replaced_entry(
+        self, node: MappingNode, new: dict[str, Any], successor: str | None
+    ) -> Entry | None:
+        """The first of the deleted entries right before `successor` (or at the end)."""
+        entries = node.entries
+        stop = len(entries) if successor is None else next(
+            i for i, e in enumerate(entries) if e.key == successor
+        )
+        first = stop
+        while first > 0 and entries[first - 1].key not in new:
+            first -= 1
+        if first == stop or not self.first_on_line(entries[first].key_node.start):
+            return None
+        return entries[first]
 
     def dash_of(self, seq: SequenceNode, item: Node) -> int:
         """Offset of the `-` that introduces `item` in a block sequence."""
@@ -376,16 +397,26 @@ class Splicer:
     # -- applying -------------------------------------------------------------------
 
     def apply(self) -> str:
-        edits = sorted(enumerate(self.edits), key=lambda x: (x[1][0], x[0]))
+        # At one offset, insertions go before a deletion that starts there.
+        edits = sorted(enumerate(self.edits), key=lambda x: (x[1][0], x[1][1] > x[1][0], x[0]))
         merged: list[tuple[int, int, str]] = []
         for _, (start, end, text) in edits:
-            if merged and start < merged[-1][1]:
+            touching = bool(merged) and start == merged[-1][1] and not text and not merged[-1][2]
+            if merged and (start < merged[-1][1] or touching):
                 prev_start, prev_end, prev_text = merged[-1]
                 if text or prev_text:
                     raise Unsupported("overlapping edits")
                 merged[-1] = (prev_start, max(prev_end, end), "")
                 continue
             merged.append((start, end, text))
+        if merged and not self.text.endswith("\n"):
+            # Deletions that together reach the end of a text without a final newline
+            # (each ate only its own line's newline) must not leave one behind either.
+            start, end, text = merged[-1]
+            whole_lines = start < end and self.text[start] != "\n"
+            after_newline = self.text[start - 1 : start] == "\n"
+            if end == len(self.text) and not text and whole_lines and after_newline:
+                merged[-1] = (start - 1, end, text)
         out: list[str] = []
         pos = 0
         for start, end, text in merged:

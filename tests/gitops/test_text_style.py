@@ -17,3 +17,33 @@ def test_items_inserted_into_a_two_space_document_keep_one_space_after_the_dash(
     text = "volumes:\n  - name: a\n"
     doc = load_document(text)
     assert edit_document(doc, {"volumes": [{"name": "a"}, {"name": "b"}]}) == text + "  - name: b\n"
+
+
+def test_deleting_the_last_entries_of_a_file_without_final_newline_leaves_none() -> None:
+    # Inserting two entries at the end, then deleting both, must give the text back
+    # (each deletion alone only eats its own line's newline).
+    text = "a: 1  # no newline after this"
+    doc = load_document(text)
+    grown = edit_document(doc, {"a": 1, "b": {"c": 2}, "d": [3]})
+    assert grown == text + "\nb:\n  c: 2\nd:\n- 3"
+    assert edit_document(load_document(grown), {"a": 1}) == text
+
+
+def test_adjacent_deletions_at_the_end_of_a_file_without_final_newline() -> None:
+    # Deleting entries of two mappings: the deletions touch without overlapping.
+    text = "s:\n  c: 1\n  i: 2\n  v: 3\nu: 4\nst: 5"
+    assert edit_document(load_document(text), {"s": {"c": 1}}) == "s:\n  c: 1"
+
+
+def test_a_key_replacing_another_takes_its_place_so_replacing_back_is_exact() -> None:
+    # tcpSocket -> httpGet (injection) and back (uninject): blank lines and comments
+    # after the replaced entry stay where they were.
+    text = "probe:\n  tcpSocket:\n    port: 80\n\n  # every second\n  periodSeconds: 1\n"
+    http = {"probe": {"httpGet": {"path": "/p", "port": 15020}, "periodSeconds": 1}}
+    injected = edit_document(load_document(text), http)
+    assert injected == (
+        "probe:\n  httpGet:\n    path: /p\n    port: 15020\n"
+        "\n  # every second\n  periodSeconds: 1\n"
+    )
+    back = {"probe": {"tcpSocket": {"port": 80}, "periodSeconds": 1}}
+    assert edit_document(load_document(injected), back) == text
