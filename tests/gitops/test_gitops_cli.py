@@ -124,3 +124,16 @@ def test_the_exit_codes_are_one_table_in_the_readme_and_in_help() -> None:
         help_text = " ".join(run(*command, "--help").stdout.split())
         assert ("Exit codes: 0 success; 1 --check found files that would change; 2 usage error; "
                 "123 some file could not be processed.") in help_text
+
+
+def test_the_readme_diff_is_what_meshinject_prints() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```diff\n\$ (meshinject [^\n#]*?)\s+#[^\n]*\n(.*?)```", readme, re.S)
+    assert block is not None
+    args = block.group(1).split()[1:]
+    real = run(*[str(ROOT / a) if a.endswith(".yaml") else a for a in args]).stdout.splitlines()
+    lines = iter(real)
+    for line in block.group(2).splitlines():
+        if line.strip() == "..." or "{...}" in line:
+            continue  # abridged
+        assert any(candidate == line for candidate in lines), line
