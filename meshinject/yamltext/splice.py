@@ -37,6 +37,7 @@ from meshinject.yamltext.nodes import (
     SequenceNode,
     content_end,
 )
+from meshinject.yamltext.resolve import resolve_plain
 
 # Flow collections that change are re-rendered in flow style only while this short.
 _MAX_FLOW_WIDTH = 80
@@ -55,6 +56,10 @@ class _Where:
 
 
 _ROOT = _Where()
+
+
+def plain_string(raw: str) -> bool:
+    return isinstance(resolve_plain(raw), str)
 
 
 def measure_style(root: Node | None) -> Style:
@@ -336,6 +341,24 @@ class Splicer:
 
     # -- replacing a whole value ----------------------------------------------------
 
+    def string_style(self, text: str) -> str:
+        """The style ("", "'" or '"') the document's values equal to `text` mostly use."""
+        votes: Counter[str] = Counter()
+        stack: list[Node] = [self.root] if self.root is not None else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, MappingNode):
+                stack.extend(e.value for e in node.entries)
+            elif isinstance(node, SequenceNode):
+                stack.extend(node.items)
+            elif (
+                isinstance(node, ScalarNode)
+                and node.raw == text
+                and (node.style in ("'", '"') or (not node.style and plain_string(node.raw)))
+            ):
+                votes[node.style] += 1
+        return votes.most_common(1)[0][0] if votes else ""
+
     def replace(self, node: Node, new: Any, where: _Where) -> None:
         if node.anchor is not None:
             raise Unsupported("anchored node changes")
@@ -344,7 +367,14 @@ class Splicer:
                 isinstance(new, str) and literal_ok(new)
             )
             if one_line and node.start < node.end:
-                text = scalar_text(new, quote=self.style.quote, prefer=node.style)
+                prefer = node.style
+                if not prefer and isinstance(new, str) and not isinstance(
+                    resolve_plain(node.raw), str
+                ):
+                    # A number becoming text (a probe port back to its name): quote it
+                    # the way the document writes that text elsewhere.
+                    prefer = self.string_style(new)
+                text = scalar_text(new, quote=self.style.quote, prefer=prefer)
                 self.add(node.start, node.end, text)
                 return
         if where.entry is not None:

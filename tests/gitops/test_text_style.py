@@ -47,3 +47,12 @@ def test_a_key_replacing_another_takes_its_place_so_replacing_back_is_exact() ->
     )
     back = {"probe": {"tcpSocket": {"port": 80}, "periodSeconds": 1}}
     assert edit_document(load_document(injected), back) == text
+
+
+def test_a_number_turned_back_into_text_is_quoted_as_the_document_quotes_it() -> None:
+    # uninject: `port: 15020` back to the named port, which the document writes quoted.
+    text = "ports:\n- name: 'http'\nprobe:\n  port: 15020\n"
+    new = {"ports": [{"name": "http"}], "probe": {"port": "http"}}
+    assert edit_document(load_document(text), new) == text.replace("15020", "'http'")
+    plain = text.replace("'http'", "http")
+    assert edit_document(load_document(plain), new) == plain.replace("15020", "http")
