@@ -52,3 +52,16 @@ def bench(session: nox.Session) -> None:
     """Benchmark against PyYAML (libyaml) and ruamel round-trip baselines."""
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Coverage-guided fuzzing with atheris (not in CI). `nox -s fuzz -- SECONDS` (default 600).
+
+    Findings are written to fuzz/artifacts/; replay one with
+    `python -c "import sys; sys.path.insert(0, 'fuzz'); import harness;
+    harness.check(open('fuzz/artifacts/crash-...', 'rb').read())"`.
+    """
+    session.install("-e", ".", "atheris")
+    seconds = session.posargs[0] if session.posargs else "600"
+    session.run("sh", "fuzz/run.sh", seconds, env={"PYTHON": "python"}, external=True)

@@ -7,12 +7,15 @@ writes go to a temporary file in the same folder, keep the mode, and `os.replace
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -165,17 +168,41 @@ def _write_atomic(path: str, data: str | Iterable[str]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".meshinject", dir=target.parent)
+    with _interrupts_deferred():
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".meshinject", dir=target.parent
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                _write_all(handle, data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(tmp).chmod(stat.S_IMODE(mode))
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done (POSIX, main thread).
+
+    A KeyboardInterrupt between creating the temporary file and the `try` that removes it
+    would strand it; with the signals blocked, one that arrives meanwhile is delivered right
+    after, when the file is either replaced or untouched and the temporary file is gone.
+    """
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            _write_all(handle, data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).chmod(stat.S_IMODE(mode))
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:

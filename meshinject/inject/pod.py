@@ -97,9 +97,12 @@ def _reapply_user_containers(
     meta = original.get("metadata") or {}
     ann = meta.get("annotations") or {}
     status = InjectionStatus.parse(ann.get(STATUS))
+    raw_overrides = ann.get(OVERRIDES)
     try:
-        existing = json.loads(ann[OVERRIDES]) if OVERRIDES in ann else {}
+        existing = json.loads(raw_overrides) if isinstance(raw_overrides, str) else {}
     except json.JSONDecodeError:
+        existing = {}
+    if not isinstance(existing, dict):  # hand-edited to something else: ignore, like bad JSON
         existing = {}
     spec = original.get("spec") or {}
     overrides: dict[str, list[dict[str, Any]]] = {}
@@ -109,7 +112,8 @@ def _reapply_user_containers(
             name = c.get("name")
             if status.present and name in already:
                 continue
-            match = _find(existing.get(field_name), name)
+            saved = existing.get(field_name)
+            match = _find(saved if isinstance(saved, list) else None, name)
             source_field = field_name
             if match is None:
                 match = _find(spec.get(field_name), name)
