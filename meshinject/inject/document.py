@@ -300,6 +300,7 @@ def _check_shape(doc: dict[str, Any], kind: str) -> None:
             for key, expected in _CONTAINER_SHAPE.items():
                 _check_field(container, (*at, key), expected)
             _check_resources(container.get("resources") or {}, (*at, "resources"))
+            _check_probes(container, at)
             for port_index, port in enumerate(container.get("ports") or []):
                 number = port.get("containerPort")
                 if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
@@ -338,7 +339,32 @@ _CONTAINER_SHAPE = {
     "startupProbe": "mapping",
     "securityContext": "mapping",
     "resources": "mapping",
+    "lifecycle": "mapping",
 }
+
+
+def _check_probes(container: dict[str, Any], at: tuple[str | int, ...]) -> None:
+    """Probe actions injection rewrites: mappings, with a port number or name."""
+    probes: list[tuple[tuple[str | int, ...], Any]] = [
+        ((*at, name), container.get(name)) for name in _PROBES
+    ]
+    lifecycle = container.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        probes += [((*at, "lifecycle", hook), lifecycle.get(hook)) for hook in _HOOKS]
+    for path, probe in probes:
+        if not isinstance(probe, dict):
+            continue
+        for action in ("httpGet", "tcpSocket", "grpc"):
+            _check_field(probe, (*path, action), "mapping")
+            port = (probe.get(action) or {}).get("port")
+            if port is not None and (isinstance(port, bool) or not isinstance(port, int | str)):
+                raise _shape_error(
+                    (*path, action, "port"), "must be a port number or a port name", port
+                )
+
+
+_PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
+_HOOKS = ("postStart", "preStop")
 
 
 def _check_resources(resources: dict[str, Any], path: tuple[str | int, ...]) -> None:

@@ -50,7 +50,9 @@ def strategic_merge(original: Any, patch: Any, field: str = "", *, append: bool 
 
 
 def _key(item: Any, merge_key: str) -> Any:
-    return item.get(merge_key) if isinstance(item, dict) else None
+    """The item's merge key; None when missing or not a scalar (a list can't identify it)."""
+    key = item.get(merge_key) if isinstance(item, dict) else None
+    return key if isinstance(key, str | int | float) else None
 
 
 def _merge_keyed_list(
