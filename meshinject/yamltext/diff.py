@@ -73,7 +73,29 @@ def match_items(old: list[Any], new: list[Any]) -> list[tuple[int, int]] | None:
     matched_names = {old_names[i] for i, _ in pairs}
     if any(n not in matched_names for n in unique):
         return None
-    return pairs
+    return _pair_changed_mappings(old, new, old_names, new_names, pairs)
+
+
+def _pair_changed_mappings(
+    old: list[Any], new: list[Any], old_names: list[str | None], new_names: list[str | None],
+    pairs: list[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """Between matched items, pair unnamed mappings one to one when both sides have the
+    same number of them there (a changed `List` item is edited in place, not rewritten)."""
+    out: list[tuple[int, int]] = []
+    prev_i = prev_j = -1
+    for i, j in [*pairs, (len(old), len(new))]:
+        gap_a, gap_b = range(prev_i + 1, i), range(prev_j + 1, j)
+        if len(gap_a) == len(gap_b) and all(
+            isinstance(old[x], dict) and isinstance(new[y], dict)
+            and old_names[x] is None and new_names[y] is None
+            for x, y in zip(gap_a, gap_b, strict=True)
+        ):
+            out.extend(zip(gap_a, gap_b, strict=True))
+        if i < len(old):
+            out.append((i, j))
+        prev_i, prev_j = i, j
+    return out
 
 
 def _lcs(a: list[int], b: list[int]) -> list[tuple[int, int]] | None:

@@ -56,3 +56,11 @@ def test_a_number_turned_back_into_text_is_quoted_as_the_document_quotes_it() ->
     assert edit_document(load_document(text), new) == text.replace("15020", "'http'")
     plain = text.replace("'http'", "http")
     assert edit_document(load_document(plain), new) == plain.replace("15020", "http")
+
+
+def test_a_changed_item_of_unnamed_mappings_is_edited_in_place() -> None:
+    text = "items:\n- kind: A\n  spec: {x: 1}\n- kind: B\n"
+    new = {"items": [{"kind": "A", "spec": {"x": 1}, "status": {}}, {"kind": "B"}]}
+    assert edit_document(load_document(text), new) == (
+        "items:\n- kind: A\n  spec: {x: 1}\n  status: {}\n- kind: B\n"
+    )

@@ -131,3 +131,35 @@ def test_a_users_istio_label_exactly_where_injection_appends_it_is_taken_as_adde
     assert inject(last) == inject(DEPLOYMENT)
     assert uninject(inject(last)) == DEPLOYMENT
     assert inject(uninject(inject(last))) == inject(last)
+
+
+LIST = b"""\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: a
+  spec:
+    selector: {matchLabels: {app: a}}   # flow style stays
+    template:
+      metadata:
+        labels:
+          app: a
+      spec:
+        containers:
+        - name: a
+          image: a:1
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: settings}
+"""
+
+
+def test_list_items_are_edited_in_place_and_uninjected_exactly() -> None:
+    injected = inject(LIST, "minimal")
+    assert b"    selector: {matchLabels: {app: a}}   # flow style stays\n" in injected
+    assert injected.endswith(b"- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: settings}\n")
+    assert uninject(injected, "minimal") == LIST
+    assert inject(injected, "minimal") == injected
