@@ -58,6 +58,9 @@ class Report:
         for f in self.files:
             if f.stream is None:
                 continue
+            if f.errors:  # nothing of a failed file is written: count only what failed
+                failed += sum(w.outcome == "failed" for w in f.stream.workloads)
+                continue
             passed += f.stream.passed_through
             for w in f.stream.workloads:
                 if w.outcome == "injected":

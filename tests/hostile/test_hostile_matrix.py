@@ -253,6 +253,10 @@ def test_one_bad_document_keeps_the_whole_file_out_of_stdout(
     ]
     assert "settings" not in run.result.stdout
     assert run.result.stdout == run.good_alone
+    # The summary counts what was written: nothing of bad.yaml, so not its ConfigMap either.
+    assert run.result.stderr.splitlines()[-1] == (
+        "1 workload injected, 0 skipped, 0 documents passed through, 1 file failed"
+    )
 
 
 def test_in_place_leaves_a_bad_file_byte_for_byte_alone(
