@@ -74,6 +74,9 @@ _CONTEXTS = {
     "while parsing a block node": "the value",
     "while parsing a flow node": "the value",
     "while scanning a quoted scalar": "the quoted string",
+    "while parsing a quoted scalar": "the quoted string",
+    "while scanning a plain scalar": "the unquoted value",
+    "while parsing a plain scalar": "the unquoted value",
     "while scanning a simple key": "the key",
     "while scanning a block scalar": "the block string",
     "while scanning an anchor": "the anchor",
@@ -101,6 +104,13 @@ def input_error(exc: YAMLError, text: str | None = None) -> InputError:
         elif found:
             problem = f"a value cannot start with {found!r}; put the value in quotes"
         context = None
+    elif problem == "did not find expected <document start>":
+        problem = (
+            "unexpected text after the end of the document (a stray bracket or line? "
+            "a new document needs a `---` line before it)"
+        )
+    elif problem in ("did not find expected key", "could not find expected ':'"):
+        problem = "expected a `key: value` here; check the indentation"
     elif problem.startswith("mapping values are not allowed"):
         problem = (
             "unexpected ':' (check the indentation; a value that contains ': ' must be quoted)"

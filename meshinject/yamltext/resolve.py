@@ -145,7 +145,10 @@ def key_string(key: Scalar, line: int, col: int) -> str:
         if math.isinf(key):
             return ".inf" if key > 0 else "-.inf"
         return _go_float32(key)
-    raise InputError("unsupported mapping key null", Location(line=line, column=col))
+    raise InputError(
+        "a key cannot be null; quote it (\"null\" or \"~\") to use it as text",
+        Location(line=line, column=col),
+    )
 
 
 def _go_float32(value: float) -> str:

@@ -61,6 +61,26 @@ BAD_INPUTS = [
         id="bad-indentation",
     ),
     pytest.param(
+        f"{POD}{CONTAINERS}- name: sidecar\n",
+        "9:1",
+        "expected a `key: value` here; check the indentation "
+        "(in the mapping that starts at line 1, column 1)",
+        id="list-item-at-the-wrong-level",
+    ),
+    pytest.param(
+        "{apiVersion: v1, kind: Pod}}\n",
+        "1:28",
+        "unexpected text after the end of the document (a stray bracket or line? "
+        "a new document needs a `---` line before it)",
+        id="stray-closing-bracket",
+    ),
+    pytest.param(
+        f"{POD}  labels:\n    null: web\n{CONTAINERS}",
+        "6:5",
+        'a key cannot be null; quote it ("null" or "~") to use it as text',
+        id="null-key",
+    ),
+    pytest.param(
         f"{POD}  name: api\n{CONTAINERS}",
         "5:3",
         "duplicate key 'name'",
