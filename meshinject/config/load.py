@@ -48,9 +48,17 @@ def parse_text(text: str, path: str) -> SourceDoc:
         raise ConfigError(f"invalid YAML: {message}", loc) from None
     except YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", Location(path)) from None
+    except RecursionError:
+        raise ConfigError("invalid YAML: nesting too deep", Location(path)) from None
     positions: dict[KeyPath, Location] = {(): Location(path, 1, 1)}
-    data = _plain(raw, (), path, positions)
+    data = _plain(raw, (), path, positions, [MAX_NODES])
     return SourceDoc(path, data, positions)
+
+
+# Bounds on what a config file may expand to: aliases are copied, so a small "billion
+# laughs" file would otherwise expand without end. Real values files have a few thousand.
+MAX_NODES = 200_000
+MAX_DEPTH = 200
 
 
 def load_mapping(path: str, what: str) -> SourceDoc:
@@ -89,7 +97,17 @@ def _parse_json_fallback(text: str, path: str) -> SourceDoc | None:
     return SourceDoc(path, data, {(): Location(path, 1, 1)})
 
 
-def _plain(node: Any, at: KeyPath, path: str, positions: dict[KeyPath, Location]) -> Any:
+def _plain(
+    node: Any, at: KeyPath, path: str, positions: dict[KeyPath, Location], budget: list[int]
+) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or len(at) > MAX_DEPTH:
+        where = positions.get(at, Location(path))
+        problem = (
+            f"nesting deeper than {MAX_DEPTH} levels" if len(at) > MAX_DEPTH
+            else f"the file expands to more than {MAX_NODES:,} values (an alias bomb?)"
+        )
+        raise ConfigError(f"invalid YAML: {problem}", where)
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
@@ -99,7 +117,7 @@ def _plain(node: Any, at: KeyPath, path: str, positions: dict[KeyPath, Location]
             if lc is not None:
                 line, col = lc.key(key)
                 positions[child] = Location(path, line + 1, col + 1)
-            out[name] = _plain(value, child, path, positions)
+            out[name] = _plain(value, child, path, positions, budget)
         return out
     if isinstance(node, list):
         items: list[Any] = []
@@ -109,7 +127,7 @@ def _plain(node: Any, at: KeyPath, path: str, positions: dict[KeyPath, Location]
             if lc is not None:
                 line, col = lc.item(index)
                 positions[child] = Location(path, line + 1, col + 1)
-            items.append(_plain(value, child, path, positions))
+            items.append(_plain(value, child, path, positions, budget))
         return items
     return _scalar(node)
 

@@ -51,6 +51,9 @@ def typed_value(text: str) -> Any:
     return text
 
 
+MAX_INDEX = 65536
+
+
 def parse_set(argument: str) -> list[Assignment]:
     """Split one `--set` argument into typed assignments, or raise `ConfigError`."""
     return _Parser(argument).parse()
@@ -107,6 +110,8 @@ class _Parser:
                 index = self.text[self.pos : end] if end >= 0 else ""
                 if not index.isdigit():
                     raise self.fail(f"invalid list index [{index}]")
+                if int(index) > MAX_INDEX:  # Helm's limit too; a huge index would fill memory
+                    raise self.fail(f"list index [{index}] is larger than {MAX_INDEX}")
                 parts.append(int(index))
                 self.pos = end + 1
             else:
