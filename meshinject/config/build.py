@@ -159,15 +159,19 @@ def _injector(
         "aliases": {},
     }
     templates: dict[str, TemplateSource] = {}
+    where: dict[str, Location] = {}  # where each template is defined, for parse errors
     for name, text in ((webhook.templates if webhook else None) or {}).items():
         key = ("sidecarInjectorWebhook", "templates", name)
         origin = _origin_text(vprov.lookup(key), "<values>")
         templates[name] = TemplateSource(name=name, text=text, syntax="go", origin=origin)
+        found = vprov.lookup(key)
+        where[name] = found.location if found else Location()
     for (doc, bare), path in zip(inject_docs, inject_paths, strict=True):
         if bare is not None:
             templates["sidecar"] = TemplateSource(
                 name="sidecar", text=bare, syntax="go", origin=path
             )
+            where["sidecar"] = Location(path)
             continue
         assert doc is not None
         prov = Provenance()
@@ -192,8 +196,24 @@ def _injector(
         for name, text in file_templates.items():
             origin = _origin_text(prov.lookup(("templates", name)), path)
             templates[name] = TemplateSource(name=name, text=text, syntax="go", origin=origin)
+            found = prov.lookup(("templates", name))
+            where[name] = found.location if found else Location(path)
+    _check_templates(templates, where)
     builtin = [name for name in defaults.BUILTIN_TEMPLATES if name not in templates]
     return InjectorSettings(**settings, templates=templates, builtin_templates=builtin)
+
+
+def _check_templates(templates: dict[str, TemplateSource], where: dict[str, Location]) -> None:
+    """Parse every custom template now, so a syntax error is reported once, at its file,
+    instead of for every workload it would be rendered for."""
+    from meshinject.errors import MeshInjectError
+    from meshinject.gotemplate import parse_template
+
+    for name, source in templates.items():
+        try:
+            parse_template(source.text, name)
+        except MeshInjectError as exc:
+            raise ConfigError(exc.message, where.get(name) or Location()) from None
 
 
 def check_proxy_config(data: Any, where: Location | None = None) -> dict[str, Any]:

@@ -85,3 +85,17 @@ def test_hostile_set_arguments(tmp_path: Path, argument: str, message: str) -> N
     assert result.stderr.splitlines()[0] == f"error: {message}"
     assert result.exit_code == 123
     assert result.stdout == ""
+
+
+def test_a_custom_template_syntax_error_names_the_template_file(tmp_path: Path) -> None:
+    """Reported once, at the inject-config file, not once per workload at the manifest."""
+    config = tmp_path / "inject.yaml"
+    config.write_text("templates:\n  sidecar: |\n    spec: {{ .Foo.Bar }\n")
+    app = tmp_path / "app.yaml"
+    app.write_text(GOOD)
+    result = invoke("--inject-config", str(config), str(app))
+    assert result.stderr.splitlines()[0] == (
+        f'error: {config}:2:3: template "sidecar": line 1, column 19: unexpected "}}" in command'
+    )
+    assert result.exit_code == 123
+    assert result.stdout == ""
