@@ -12,7 +12,9 @@ numbered ports), lifecycle hooks, env, resources; pods have user labels, annotat
 What is left out, on purpose, are the inputs where the injected file does not determine
 the original (documented in `meshinject.uninject`): a probe written with the number of a
 named port, a user's Istio label/annotation as the last key with the value injection
-writes, flow style for the pod's labels/annotations/probe actions, empty collections.
+writes, flow style for the pod's labels/annotations/probe actions, quoting or comments inside a
+TCP/gRPC probe action (injection replaces it and only its data is recorded), empty
+collections.
 """
 
 from __future__ import annotations
@@ -48,6 +50,13 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Plain:
+    """A string written plain whatever the layout says."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Quoted:
     """A string written quoted whatever the layout says."""
 
@@ -75,6 +84,8 @@ def _needs_quotes(text: str) -> bool:
 
 
 def _scalar(value: Any, layout: Layout) -> str:
+    if isinstance(value, Plain):
+        return value.text
     if isinstance(value, Quoted):
         return '"' + value.text + '"' if layout.quote == '"' else "'" + value.text + "'"
     if isinstance(value, bool):
@@ -157,7 +168,9 @@ def probes(draw: st.DrawFn, ports: dict[str, int]) -> dict[str, Any]:
             if draw(st.booleans()):
                 action["httpHeaders"] = [{"name": "X-Probe", "value": "kubelet"}]
         elif kind == "tcpSocket":
-            action = {"port": draw(port)}
+            # Injection replaces this action; a quoted port name would come back plain.
+            chosen = draw(port)
+            action = {"port": Plain(chosen) if isinstance(chosen, str) else chosen}
         elif kind == "grpc":
             action = {"port": draw(unnamed)}
         else:
