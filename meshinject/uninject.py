@@ -23,13 +23,22 @@ noise in the user's diff. What injection added is deduced instead:
 * Go zero-value fields of `--style istio` (`status: {replicas: 0}`, `updateStrategy: {}`):
   removed when the style is istio and they hold exactly the zero values.
 
+The text side cooperates (`meshinject.yamltext.splice`): a key replacing deleted ones
+(httpGet for tcpSocket) takes their place, a number turned back into text (a probe port
+back to its name) is quoted the way the document quotes that text elsewhere, and changed
+`List` items are edited in place.
+
 Where the input does not determine the original, the choice is one that injects to the
 same pod, so `inject(uninject(inject(x))) == inject(x)` always holds. Those cases: a
 probe written with the number of a named container port comes back with the name; a
-user's own label or annotation that injection would add, as the user's last key and with
-the value injection writes, is removed; empty `labels: {}`/`volumes: []` are not restored;
-the DeploymentConfig defaults istio style changes (`test: false`, dropped zero values)
-stay. A workload injected by istioctl (or with another config, or edited since) is handled
+user's own label or annotation that injection would add, as the user's last key, in the
+order and with the value injection writes, is removed; a TCP/gRPC probe action comes back
+in block style, without comments inside it and with a plain port name (injection replaces
+it, and only its data is recorded); a flow-style `labels: {...}` of the pod that
+injection had to turn into block style stays block; empty `labels: {}`/`volumes: []` are
+not restored; the DeploymentConfig defaults istio style changes (`test: false`, dropped
+zero values) stay; a user's own istio-proxy container comes back from
+`proxy.istio.io/overrides` as Go wrote it there. A workload injected by istioctl (or with another config, or edited since) is handled
 the same way, best effort: `uninject` re-injects its result and warns when that does not
 reproduce the input. It never adds `sidecar.istio.io/inject: "false"`.
 """
