@@ -38,8 +38,10 @@ it, and only its data is recorded); a flow-style `labels: {...}` of the pod that
 injection had to turn into block style stays block; empty `labels: {}`/`volumes: []` are
 not restored; the DeploymentConfig defaults istio style changes (`test: false`, dropped
 zero values) stay; a user's own istio-proxy container comes back from
-`proxy.istio.io/overrides` as Go wrote it there. A workload injected by istioctl (or with another config, or edited since) is handled
-the same way, best effort: `uninject` re-injects its result and warns when that does not
+`proxy.istio.io/overrides` as Go wrote it there.
+
+A workload injected by istioctl (or with another config, or edited since) is handled the
+same way, best effort: `uninject` re-injects its result and warns when that does not
 reproduce the input. It never adds `sidecar.istio.io/inject: "false"`.
 """
 
