@@ -253,7 +253,14 @@ class Splicer:
             if replaced is not None:
                 # New keys taking the place of deleted ones go where the first of those
                 # stood: deleting them again puts the deleted ones back in the same place.
-                self.insert_lines(self.line_start(replaced.key_node.start), lines)
+                # (At the end of a text without final newline the deletion eats the newline
+                # before them, so the new lines go after it, at the end.)
+                at = self.line_start(replaced.key_node.start)
+                if successor is None and not self.text.endswith("\n"):
+                    last = node.entries[-1].value
+                    if self.after_line(content_end(last, self.text)) == len(self.text):
+                        at = len(self.text)
+                self.insert_lines(at, lines)
                 continue
             if successor is None:
                 self.insert_lines(self.end_of_last(node.entries[-1].value, node.col), lines)
@@ -439,14 +446,6 @@ class Splicer:
                 merged[-1] = (prev_start, max(prev_end, end), "")
                 continue
             merged.append((start, end, text))
-        if merged and not self.text.endswith("\n"):
-            # Deletions that together reach the end of a text without a final newline
-            # (each ate only its own line's newline) must not leave one behind either.
-            start, end, text = merged[-1]
-            whole_lines = start < end and self.text[start] != "\n"
-            after_newline = self.text[start - 1 : start] == "\n"
-            if end == len(self.text) and not text and whole_lines and after_newline:
-                merged[-1] = (start - 1, end, text)
         out: list[str] = []
         pos = 0
         for start, end, text in merged:
@@ -454,7 +453,12 @@ class Splicer:
             out.append(text)
             pos = end
         out.append(self.text[pos:])
-        return "".join(out)
+        result = "".join(out)
+        if self.text and not self.text.endswith("\n") and result.endswith("\n"):
+            # Edits that together reach the end of a text without a final newline (each
+            # only ate its own line's newline) must not leave one behind either.
+            result = result[:-1]
+        return result
 
 
 def splice_edit(doc: LoadedDocument, new: Any) -> str:

@@ -3,7 +3,7 @@ document's dash spacing (`-   name:` in 4-space manifests), not always `- name:`
 
 from __future__ import annotations
 
-from meshinject.yamltext import edit_document, load_document
+from meshinject.yamltext import edit_document, edit_document_ex, load_document
 
 
 def test_items_inserted_into_a_four_space_document_use_its_dash_gap() -> None:
@@ -64,3 +64,14 @@ def test_a_changed_item_of_unnamed_mappings_is_edited_in_place() -> None:
     assert edit_document(load_document(text), new) == (
         "items:\n- kind: A\n  spec: {x: 1}\n  status: {}\n- kind: B\n"
     )
+
+
+def test_replacing_the_last_key_of_a_file_without_final_newline_is_spliced() -> None:
+    text = "probe:\n  periodSeconds: 1\n  tcpSocket:\n    port: 80"
+    http = {"probe": {"periodSeconds": 1, "httpGet": {"path": "/p", "port": 15020}}}
+    doc = load_document(text)
+    injected, path = edit_document_ex(doc, http)
+    assert path == "splice"
+    assert injected == "probe:\n  periodSeconds: 1\n  httpGet:\n    path: /p\n    port: 15020"
+    back = {"probe": {"periodSeconds": 1, "tcpSocket": {"port": 80}}}
+    assert edit_document_ex(load_document(injected), back) == (text, "splice")
