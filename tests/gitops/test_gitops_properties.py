@@ -1,7 +1,7 @@
 """Properties over generated real-world-shaped manifest files (see `manifests.py`):
 
 * inject twice == inject once (byte for byte), in both output styles;
-* uninject(inject(x)) == x (byte for byte);
+* uninject(inject(x)) == x (byte for byte), every edit a splice (no round-trip fallback);
 * inject(uninject(inject(x))) == inject(x);
 * inject(inject(x, old config), new config) == inject(x, new config);
 * every line of x is in inject(x), in order, except rewritten probe lines.
@@ -14,6 +14,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meshinject.yamltext import EDIT_PATHS
 from tests.gitops.manifests import manifest_files
 from tests.gitops.support import UPGRADE, Style, assert_lines_survive, inject, uninject
 
@@ -34,7 +35,9 @@ def test_injecting_twice_is_injecting_once(text: str, style: Style) -> None:
 @_settings
 @given(manifest_files(), STYLES)
 def test_uninject_undoes_inject(text: str, style: Style) -> None:
+    fallbacks = EDIT_PATHS["roundtrip"]
     assert uninject(inject(text.encode(), style), style) == text.encode()
+    assert EDIT_PATHS["roundtrip"] == fallbacks  # every edit was a splice
 
 
 @_settings
