@@ -145,6 +145,11 @@ class SyntaxProblem(InputError):
         self.start_column = start_column
         super().__init__(self._message(), location)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross the process pool (`--jobs`): rebuild from our own arguments.
+        args = (self.template, self.location, self.start_line, self.start_column)
+        return (self.__class__, args, self.__dict__)
+
     def _message(self) -> str:
         start = f"line {self.start_line}, column {self.start_column}"
         return self.template.replace(_START, start)

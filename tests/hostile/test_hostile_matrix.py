@@ -288,3 +288,18 @@ def test_in_place_leaves_a_bad_file_byte_for_byte_alone(
     assert run.bad.read_text() == content
     assert "istio-proxy" in run.good.read_text()
     assert run.result.stdout == ""
+
+
+BY_ID = {case.id: case.values for case in BAD_INPUTS}
+
+
+@pytest.mark.parametrize(
+    "case", ["syntax-error-in-a-later-document", "bad-cidr", "kind-missing", "alias-bomb"]
+)
+def test_errors_survive_the_worker_processes(run_with_good: Callable[..., Run], case: str) -> None:
+    """With --jobs 2 errors are made in worker processes and sent back (pickled)."""
+    content, where, message = BY_ID[case]
+    run = run_with_good(content, "--jobs", "2")
+    assert run.error_lines == [f"error: {run.bad}:{where}: {message}"]
+    assert run.result.exit_code == 123
+    assert run.result.stdout == run.good_alone
