@@ -283,7 +283,7 @@ def _build_request(opts: dict[str, Any]) -> InjectionRequest:
 
 def _run(opts: dict[str, Any], *, operation: str) -> None:
     from meshinject.errors import MeshInjectError
-    from meshinject.files import WriteBack, read_input, unified_diff, write_atomic
+    from meshinject.files import WriteBack, display_path, read_input, unified_diff, write_atomic
     from meshinject.report import Report
 
     console = _console()
@@ -293,7 +293,7 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
     write_back = WriteBack.from_flags(in_place=opts["in_place"], check=opts["check"], diff=opts["diff"])
     if write_back is WriteBack.IN_PLACE and "-" in paths:
         raise click.UsageError("--in-place cannot rewrite standard input")
-    report = Report(check=write_back is WriteBack.CHECK)
+    report = Report(check=write_back is WriteBack.CHECK, operation=operation)
     try:
         request = _build_request(opts)
     except MeshInjectError as exc:
@@ -323,7 +323,7 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
             if not opts["quiet"]:
                 console.print(f"rewrote {_escape(path)}")
         elif write_back is WriteBack.CHECK and result.changed:
-            console.print(f"would rewrite {_escape(path)}")
+            console.print(f"would rewrite {_escape(display_path(path))}")
         else:
             done.sink.discard()
     outputs.emit(report)

@@ -33,6 +33,7 @@ class Report:
     check: bool = False
     files: list[FileResult] = field(default_factory=list)
     config_failed: bool = False
+    operation: str = "inject"
 
     def add(self, result: FileResult) -> None:
         self.files.append(result)
@@ -73,7 +74,7 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts()
-        verb = "would inject" if self.check else "injected"
+        verb = ("would " + self.operation) if self.check else self.operation + "ed"
         parts = [
             f"{c['injected']} workload{'s' if c['injected'] != 1 else ''} {verb}",
             f"{c['skipped']} skipped",
