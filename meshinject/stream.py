@@ -23,6 +23,7 @@ from meshinject.inject.document import (
 from meshinject.policy import namespace_from_object
 from meshinject.yamltext import RawDocument, load_document, sniff_kind, split_stream
 from meshinject.yamltext.diff import same
+from meshinject.yamltypes import yaml_type_name
 
 Operation = Literal["inject", "uninject"]
 INTERESTING_KINDS = WORKLOAD_KINDS | LIST_KINDS | {"Namespace"}
@@ -108,7 +109,7 @@ def _load_checked(doc: RawDocument) -> Any:
     data = loaded.data
     if data is not None and not isinstance(data, dict):
         raise InputError(
-            f"a Kubernetes document must be a mapping, got a {_kind_name(data)}",
+            f"a Kubernetes document must be a mapping, got {yaml_type_name(data)}",
             Location(line=_first_content_line(doc.text), column=1),
         ).located_in("", doc.start_line - 1)
     return loaded
@@ -291,12 +292,6 @@ def _edit(loaded: Any, new_data: Any) -> str:
     from meshinject.yamltext import edit_document
 
     return edit_document(loaded, new_data)
-
-
-def _kind_name(data: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(data), type(data).__name__
-    )
 
 
 def _first_content_line(text: str) -> int:

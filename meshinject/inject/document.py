@@ -19,6 +19,7 @@ from meshinject.inject.pod import inject_pod
 from meshinject.inject.quantity import QuantityError, parse_quantity
 from meshinject.inject.settings import InjectSettings
 from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
+from meshinject.yamltypes import yaml_type_name
 
 POD_TEMPLATE_KINDS = frozenset(
     {
@@ -424,23 +425,6 @@ def _existing_prefix(doc: Any, path: tuple[str, ...]) -> tuple[str, ...]:
         doc = doc[key]
         found = (*found, key)
     return found
-
-
-def yaml_type_name(value: Any) -> str:
-    """`a mapping`, `a list`, `a string`, `a number`, ... for messages (no Python names)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "a " + type(value).__name__
 
 
 def _decide(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
+
+from meshinject.yamltypes import yaml_type_name
 
 
 def expected(what: str, got: Any) -> str:
@@ -16,16 +17,4 @@ def expected(what: str, got: Any) -> str:
 
 def type_name(value: Any) -> str:
     """The YAML name of a loaded value's type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "mapping"
-    return type(value).__name__
+    return yaml_type_name(value, article=False)
