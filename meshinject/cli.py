@@ -107,6 +107,28 @@ def _config_options(func: Any) -> Any:
     return func
 
 
+def _write_options(func: Any) -> Any:
+    """The options of the commands that write manifests (inject, uninject)."""
+    options = [
+        click.option("-o", "--output", metavar="FILE",
+                     help="Write the output here instead of stdout."),
+        click.option("-i", "--in-place", is_flag=True,
+                     help="Rewrite the files (atomically, only if changed)."),
+        click.option("--check", is_flag=True,
+                     help="Write nothing; exit 1 if any file would change."),
+        click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML."),
+        click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
+                     help=FORMAT_HELP),
+        click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Worker processes (default: all cores for large inputs; "
+                          "1: sequential). Output is the same whatever N."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return _config_options(func)
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog=EXIT_HELP)
 @click.version_option(__version__, "--version", prog_name="meshinject")
@@ -122,17 +144,7 @@ def main() -> None:
 
 
 @main.command(epilog=EXIT_HELP)
-@_config_options
-@click.option("-o", "--output", metavar="FILE", help="Write the output here instead of stdout.")
-@click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
-@click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
-@click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
-              help=FORMAT_HELP)
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes (default: all cores for large inputs; 1: sequential). "
-                   "Output is the same whatever N.")
+@_write_options
 def inject(**opts: Any) -> None:
     """Inject sidecars (the default command).
 
@@ -144,17 +156,7 @@ def inject(**opts: Any) -> None:
 
 
 @main.command(epilog=EXIT_HELP)
-@_config_options
-@click.option("-o", "--output", metavar="FILE", help="Write the output here instead of stdout.")
-@click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (atomically, only if changed).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
-@click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML.")
-@click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
-              help=FORMAT_HELP)
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes (default: all cores for large inputs; 1: sequential). "
-                   "Output is the same whatever N.")
+@_write_options
 def uninject(**opts: Any) -> None:
     """Remove injected sidecars, using the sidecar.istio.io/status annotation.
 
