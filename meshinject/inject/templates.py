@@ -8,6 +8,7 @@ with the data Istio's injector gives them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from meshinject.errors import InjectionError
@@ -18,8 +19,14 @@ from meshinject.inject.settings import InjectSettings
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 
 
+@functools.cache
+def _builtin_names() -> frozenset[str]:
+    """The shipped templates (package data: listed once per process, not per workload)."""
+    return frozenset(builtin_template_names())
+
+
 def available(settings: InjectSettings) -> list[str]:
-    return sorted(set(builtin_template_names()) | set(settings.custom_templates))
+    return sorted(_builtin_names() | set(settings.custom_templates))
 
 
 def select_templates(annotations: dict[str, Any], settings: InjectSettings) -> list[str]:

@@ -34,8 +34,28 @@ _FLOW_CHARS = frozenset(",[]{}")
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
+# plain_ok answers for short strings, per context: the same names, images, ports and
+# flags come back in every injected workload. Bounded (cleared when full; long strings
+# are not kept), so memory stays flat on huge streams.
+_PLAIN_CACHE: tuple[dict[str, bool], dict[str, bool]] = ({}, {})
+_PLAIN_CACHE_MAX = 4096
+_PLAIN_CACHE_LEN = 256
+
+
 def plain_ok(text: str, *, flow: bool = False) -> bool:
     """True if `text` can be written as a plain scalar and read back as this string."""
+    cache = _PLAIN_CACHE[flow]
+    ok = cache.get(text)
+    if ok is None:
+        ok = _plain_ok(text, flow)
+        if len(text) <= _PLAIN_CACHE_LEN:
+            if len(cache) >= _PLAIN_CACHE_MAX:
+                cache.clear()
+            cache[text] = ok
+    return ok
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text != text.strip(" \t") or text in ("<<", "="):
         return False
     first = text[0]

@@ -78,18 +78,27 @@ Sniff.EMPTY = Sniff("empty")
 Sniff.UNKNOWN = Sniff("unknown")
 
 
+# Bound methods, so the per-document hot path does no attribute look-ups.
+_content_line = _CONTENT_LINE.search
+_block_key = _BLOCK_KEY.match
+_marker_with_content = _MARKER_WITH_CONTENT.match
+_unsure_line_start, _unsure_double, _unsure_single = (p.search for p in _UNSURE)
+
+
 def sniff_kind(text: str) -> Sniff:
     """Classify a document's text without parsing it."""
-    first = _CONTENT_LINE.search(text)
+    first = _content_line(text)
     if first is None:
         return Sniff.EMPTY
-    if not _BLOCK_KEY.match(first.group()):
+    if (
+        _block_key(first.group()) is None
+        or text[0] in _COL0_INDICATORS
+        or _marker_with_content(text) is not None
+        or _unsure_line_start(text) is not None
+        or _unsure_double(text) is not None
+        or _unsure_single(text) is not None
+    ):
         return Sniff.UNKNOWN
-    if text[0] in _COL0_INDICATORS or _MARKER_WITH_CONTENT.match(text):
-        return Sniff.UNKNOWN
-    for pattern in _UNSURE:
-        if pattern.search(text) is not None:
-            return Sniff.UNKNOWN
     found = _kind_values(text)
     if len(found) != 1:
         return Sniff.UNKNOWN
