@@ -35,7 +35,9 @@ class DefaultGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.resilient_parsing and not args:
             return super().parse_args(ctx, args)  # shell completion of the command name
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
             args = ["inject", *args]
         return super().parse_args(ctx, args)
 
@@ -68,38 +70,104 @@ class DefaultGroup(click.Group):
 
 def _config_options(func: Any) -> Any:
     options = [
-        click.option("-f", "--filename", "filenames", multiple=True, metavar="PATH",
-                     help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable."),
-        click.option("--values", "--valuesFile", "values_files", multiple=True, metavar="FILE",
-                     help="Istio injector values (deep-merged in order; null deletes a key)."),
-        click.option("--mesh-config", "--meshConfigFile", "mesh_files", multiple=True, metavar="FILE",
-                     help="Istio mesh config (defaultConfig and proxyMetadata merge)."),
-        click.option("--iop", "--operatorFileName", "iop_files", multiple=True, metavar="FILE",
-                     help="IstioOperator file: its spec.values and spec.meshConfig."),
-        click.option("--inject-config", "--injectConfigFile", "inject_config_files", multiple=True,
-                     metavar="FILE", help="Injector config or a template (Go template syntax)."),
-        click.option("--set", "set_args", multiple=True, metavar="PATH=VALUE",
-                     help="Override a value, Helm style (e.g. global.tag=1.31.0). Applied last."),
+        click.option(
+            "-f",
+            "--filename",
+            "filenames",
+            multiple=True,
+            metavar="PATH",
+            help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable.",
+        ),
+        click.option(
+            "--values",
+            "--valuesFile",
+            "values_files",
+            multiple=True,
+            metavar="FILE",
+            help="Istio injector values (deep-merged in order; null deletes a key).",
+        ),
+        click.option(
+            "--mesh-config",
+            "--meshConfigFile",
+            "mesh_files",
+            multiple=True,
+            metavar="FILE",
+            help="Istio mesh config (defaultConfig and proxyMetadata merge).",
+        ),
+        click.option(
+            "--iop",
+            "--operatorFileName",
+            "iop_files",
+            multiple=True,
+            metavar="FILE",
+            help="IstioOperator file: its spec.values and spec.meshConfig.",
+        ),
+        click.option(
+            "--inject-config",
+            "--injectConfigFile",
+            "inject_config_files",
+            multiple=True,
+            metavar="FILE",
+            help="Injector config or a template (Go template syntax).",
+        ),
+        click.option(
+            "--set",
+            "set_args",
+            multiple=True,
+            metavar="PATH=VALUE",
+            help="Override a value, Helm style (e.g. global.tag=1.31.0). Applied last.",
+        ),
         click.option("-r", "--revision", default="", help="Control-plane revision to inject."),
-        click.option("--revision-values", "revision_values", multiple=True, metavar="REV=FILE",
-                     help="Another control plane and its own values (hub, tag, resources...). "
-                          "Repeatable; implies webhook mode."),
-        click.option("--tag", "tags", multiple=True, metavar="TAG=REV",
-                     help="A revision tag (istioctl tag set TAG --revision REV). Repeatable."),
-        click.option("-n", "--namespace", default="default", show_default=True,
-                     help="Namespace of documents without metadata.namespace."),
-        click.option("--namespace-labels", "namespace_labels", metavar="FILE",
-                     help="Namespace labels: a mapping ns -> labels, or `kubectl get ns -o yaml`."),
-        click.option("--mode", type=click.Choice(["manual", "webhook"]), default=None,
-                     help="manual: inject unless the pod opts out (istioctl kube-inject); "
-                          "webhook: decide like Istio's webhook from namespace labels. "
-                          "Default: webhook when namespace labels are given, else manual."),
-        click.option("--kube-version", default=None, metavar="MAJOR.MINOR",
-                     help="Cluster version for ENABLE_NATIVE_SIDECARS=auto (default: native sidecars)."),
-        click.option("--style", type=click.Choice(["istio", "minimal"]), default="istio",
-                     show_default=True,
-                     help="istio: also write the zero-value fields istioctl kube-inject writes "
-                          "(status counters, updateStrategy: {}); minimal: only the sidecar."),
+        click.option(
+            "--revision-values",
+            "revision_values",
+            multiple=True,
+            metavar="REV=FILE",
+            help="Another control plane and its own values (hub, tag, resources...). "
+            "Repeatable; implies webhook mode.",
+        ),
+        click.option(
+            "--tag",
+            "tags",
+            multiple=True,
+            metavar="TAG=REV",
+            help="A revision tag (istioctl tag set TAG --revision REV). Repeatable.",
+        ),
+        click.option(
+            "-n",
+            "--namespace",
+            default="default",
+            show_default=True,
+            help="Namespace of documents without metadata.namespace.",
+        ),
+        click.option(
+            "--namespace-labels",
+            "namespace_labels",
+            metavar="FILE",
+            help="Namespace labels: a mapping ns -> labels, or `kubectl get ns -o yaml`.",
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice(["manual", "webhook"]),
+            default=None,
+            help="manual: inject unless the pod opts out (istioctl kube-inject); "
+            "webhook: decide like Istio's webhook from namespace labels. "
+            "Default: webhook when namespace labels are given, else manual.",
+        ),
+        click.option(
+            "--kube-version",
+            default=None,
+            metavar="MAJOR.MINOR",
+            help="Cluster version for ENABLE_NATIVE_SIDECARS=auto (default: native sidecars).",
+        ),
+        click.option(
+            "--style",
+            type=click.Choice(["istio", "minimal"]),
+            default="istio",
+            show_default=True,
+            help="istio: also write the zero-value fields istioctl kube-inject writes "
+            "(status counters, updateStrategy: {}); minimal: only the sidecar.",
+        ),
         click.argument("paths", nargs=-1, type=click.Path()),
     ]
     for option in reversed(options):
@@ -110,27 +178,41 @@ def _config_options(func: Any) -> Any:
 def _write_options(func: Any) -> Any:
     """The options of the commands that write manifests (inject, uninject)."""
     options = [
-        click.option("-o", "--output", metavar="FILE",
-                     help="Write the output here instead of stdout."),
-        click.option("-i", "--in-place", is_flag=True,
-                     help="Rewrite the files (atomically, only if changed)."),
-        click.option("--check", is_flag=True,
-                     help="Write nothing; exit 1 if any file would change."),
+        click.option(
+            "-o", "--output", metavar="FILE", help="Write the output here instead of stdout."
+        ),
+        click.option(
+            "-i",
+            "--in-place",
+            is_flag=True,
+            help="Rewrite the files (atomically, only if changed).",
+        ),
+        click.option(
+            "--check", is_flag=True, help="Write nothing; exit 1 if any file would change."
+        ),
         click.option("--diff", is_flag=True, help="Print a unified diff instead of the YAML."),
-        click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
-                     help=FORMAT_HELP),
+        click.option(
+            "--format", "report_format", type=click.Choice(FORMATS), default=None, help=FORMAT_HELP
+        ),
         click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Worker processes (default: all cores for large inputs; "
-                          "1: sequential). Output is the same whatever N."),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Worker processes (default: all cores for large inputs; "
+            "1: sequential). Output is the same whatever N.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return _config_options(func)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EXIT_HELP)
+@click.group(
+    cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP
+)
 @click.version_option(__version__, "--version", prog_name="meshinject")
 def main() -> None:
     """Inject Istio sidecars into Kubernetes manifests, offline, keeping your YAML as written.
@@ -169,8 +251,14 @@ def uninject(**opts: Any) -> None:
 
 @main.command(epilog=EXIT_HELP)
 @_config_options
-@click.option("--output", "output_format", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A table for people, or JSON for machines.")
+@click.option(
+    "--output",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for people, or JSON for machines.",
+)
 def explain(**opts: Any) -> None:
     """Show, per workload, whether it would be injected, by which revision, and why.
 
@@ -260,20 +348,28 @@ _register_integrations()
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False,
-                   soft_wrap=True)
+    return Console(
+        stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True
+    )
 
 
 def _run_options(opts: dict[str, Any]) -> RunOptions:
     from meshinject.request import RunOptions
 
     return RunOptions(
-        values_files=opts["values_files"], mesh_config_files=opts["mesh_files"],
-        iop_files=opts["iop_files"], inject_config_files=opts["inject_config_files"],
-        set_args=opts["set_args"], revision=opts["revision"],
-        revision_values=opts["revision_values"], tags=opts["tags"],
-        namespace=opts["namespace"], namespace_labels_file=opts.get("namespace_labels"),
-        mode=opts.get("mode"), kube_version=opts.get("kube_version"), output_style=opts["style"],
+        values_files=opts["values_files"],
+        mesh_config_files=opts["mesh_files"],
+        iop_files=opts["iop_files"],
+        inject_config_files=opts["inject_config_files"],
+        set_args=opts["set_args"],
+        revision=opts["revision"],
+        revision_values=opts["revision_values"],
+        tags=opts["tags"],
+        namespace=opts["namespace"],
+        namespace_labels_file=opts.get("namespace_labels"),
+        mode=opts.get("mode"),
+        kube_version=opts.get("kube_version"),
+        output_style=opts["style"],
     )
 
 
@@ -292,15 +388,18 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
     paths = list(opts["filenames"]) + list(opts["paths"])
     if not paths:
         raise click.UsageError("no input: give files or folders with -f (use '-' for stdin)")
-    write_back = WriteBack.from_flags(in_place=opts["in_place"], check=opts["check"], diff=opts["diff"])
+    write_back = WriteBack.from_flags(
+        in_place=opts["in_place"], check=opts["check"], diff=opts["diff"]
+    )
     if write_back is WriteBack.IN_PLACE and "-" in paths:
         raise click.UsageError("--in-place cannot rewrite standard input")
     report = Report(check=write_back is WriteBack.CHECK, operation=operation)
     try:
         request = _build_request(opts)
     except MeshInjectError as exc:
-        _show_report(console, report, opts, operation=operation, write_back=write_back,
-                     config_errors=[exc])
+        _show_report(
+            console, report, opts, operation=operation, write_back=write_back, config_errors=[exc]
+        )
         sys.exit(123)
     outputs = _Outputs(opts.get("output"))
     processed = _processed(paths, request, operation, opts.get("jobs"), write_back)
@@ -314,10 +413,10 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
             outputs.add(done.sink)
         elif write_back is WriteBack.DIFF and result.changed:
             before = read_input(path, _STDIN[0]).decode("utf-8", errors="replace")
-            outputs.add(unified_diff(path, before, done.sink.text()))  # type: ignore[attr-defined]
+            outputs.add(unified_diff(path, before, done.sink.text()))
         elif write_back is WriteBack.IN_PLACE and result.changed:
             try:
-                write_atomic(path, done.sink.iter_text())  # type: ignore[attr-defined]
+                write_atomic(path, done.sink.iter_text())
             except MeshInjectError as exc:
                 result.error = exc
                 done.sink.discard()  # the failed write may not have read the spool
@@ -344,8 +443,15 @@ def _with_progress(processed: Any, paths: list[str], console: Any, *, quiet: boo
     return track(processed, console, total=total, describe=lambda done: done.result.path)
 
 
-def _show_report(console: Any, report: Report, opts: dict[str, Any], *, operation: str,
-                 write_back: Any, config_errors: list[Any] | None = None) -> None:
+def _show_report(
+    console: Any,
+    report: Report,
+    opts: dict[str, Any],
+    *,
+    operation: str,
+    write_back: Any,
+    config_errors: list[Any] | None = None,
+) -> None:
     """The report in the chosen --format (see meshinject.output_formats)."""
     from meshinject.files import WriteBack
     from meshinject.output_formats import default_format, github_commands, report_json, write_json
@@ -353,9 +459,16 @@ def _show_report(console: Any, report: Report, opts: dict[str, Any], *, operatio
     fmt = opts.get("report_format") or default_format()
     errors = config_errors or []
     if fmt == "json":
-        stdout_free = write_back in (WriteBack.IN_PLACE, WriteBack.CHECK) or bool(opts.get("output"))
-        data = report_json(report, operation=operation, mode=write_back.value,
-                           written=write_back is WriteBack.IN_PLACE, config_errors=errors)
+        stdout_free = write_back in (WriteBack.IN_PLACE, WriteBack.CHECK) or bool(
+            opts.get("output")
+        )
+        data = report_json(
+            report,
+            operation=operation,
+            mode=write_back.value,
+            written=write_back is WriteBack.IN_PLACE,
+            config_errors=errors,
+        )
         write_json(data, sys.stdout if stdout_free else sys.stderr)
         return
     for exc in errors:

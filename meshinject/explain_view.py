@@ -10,7 +10,7 @@ from meshinject.report import Report
 
 
 def explain_rows(report: Report) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for result in report.files:
         workload_errors = {
             w.error.message for w in (result.stream.workloads if result.stream else []) if w.error
@@ -61,8 +61,12 @@ def render_explain(report: Report, fmt: str, *, console: Any) -> None:
         if row["warnings"]:
             why += "".join(f"\n[yellow]! {w}[/yellow]" for w in row["warnings"])
         table.add_row(
-            f"{row['kind']}/{row['name']}", row["namespace"], row["revision"] or "-", decision,
-            why, ",".join(row["templates"]) or "-",
+            f"{row['kind']}/{row['name']}",
+            row["namespace"],
+            row["revision"] or "-",
+            decision,
+            why,
+            ",".join(row["templates"]) or "-",
         )
     out = Console(highlight=False, soft_wrap=False)
     if not out.is_terminal:

@@ -93,13 +93,11 @@ def encode(text: str, *, bom: bool, crlf: bool) -> str:
 def iter_paths(paths: list[str]) -> Iterator[str]:
     """Expand folders into their `*.yaml`/`*.yml` files (sorted); `-` is standard input."""
     for path in paths:
-        if path != "-" and os.path.isdir(path):
+        if path != "-" and Path(path).is_dir():
             found: list[str] = []
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs.sort()
-                found.extend(
-                    os.path.join(root, f) for f in files if f.endswith((".yaml", ".yml"))
-                )
+                found.extend(str(Path(root, f)) for f in files if f.endswith((".yaml", ".yml")))
             yield from sorted(found)
         else:
             yield path
@@ -116,7 +114,11 @@ def process_text(
     shown = display_path(path)
     try:
         text, bom, crlf = decode(data, shown)
-        stream = inject_text(text, request, operation=operation) if operation == "inject" else _uninject(text, request)
+        stream = (
+            inject_text(text, request, operation=operation)
+            if operation == "inject"
+            else _uninject(text, request)
+        )
     except MeshInjectError as exc:
         return FileResult(path, None, error=exc.located_in(shown))
     stream.errors = [e.located_in(shown) for e in stream.errors]
@@ -216,8 +218,10 @@ def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:
 def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True), after.splitlines(keepends=True),
-            fromfile=f"a/{path}", tofile=f"b/{path}",
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
         )
     )
 

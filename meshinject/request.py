@@ -10,12 +10,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from meshinject.errors import ConfigError, Location
 from meshinject.inject.document import InjectionRequest
 from meshinject.inject.settings import InjectSettings, settings_from_config
-from meshinject.policy import NamespaceInfo, PolicySettings, parse_namespace_labels, parse_selector_list
+from meshinject.policy import (
+    NamespaceInfo,
+    PolicySettings,
+    parse_namespace_labels,
+    parse_selector_list,
+)
 from meshinject.policy.settings import InjectorPolicy
 
 DEFAULT = "default"
@@ -76,7 +81,9 @@ def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
         from meshinject.errors import MeshInjectError
 
         if isinstance(exc, MeshInjectError):
-            raise ConfigError(exc.message, Location(path, exc.location.line, exc.location.column)) from None
+            raise ConfigError(
+                exc.message, Location(path, exc.location.line, exc.location.column)
+            ) from None
         raise
     return parse_namespace_labels(data, source=path)
 
@@ -100,7 +107,9 @@ def build_request(options: RunOptions) -> InjectionRequest:
         )
 
     main_revision = options.revision or DEFAULT
-    configs = {main_revision: build_config(sources(main_revision, _extra(revision_files, main_revision)))}
+    configs = {
+        main_revision: build_config(sources(main_revision, _extra(revision_files, main_revision)))
+    }
     for revision, path in revision_files.items():
         if revision not in configs:
             configs[revision] = build_config(sources(revision, [path]))
@@ -120,7 +129,9 @@ def build_request(options: RunOptions) -> InjectionRequest:
         mode=mode,
         revisions=revisions,
         tags=tags,
-        manual_revision=main_revision if main_revision in revisions or main_revision in tags else next(iter(sorted(revisions))),
+        manual_revision=main_revision
+        if main_revision in revisions or main_revision in tags
+        else next(iter(sorted(revisions))),
         revision_policies={rev: _injector_policy(cfg) for rev, cfg in configs.items()},
         **_policy_fields(first),
     )
@@ -144,13 +155,13 @@ def _extra(revision_files: dict[str, str], revision: str) -> list[str]:
     return [revision_files[revision]] if revision in revision_files else []
 
 
-def _injector_policy(config: object) -> InjectorPolicy:
+def _injector_policy(config: Any) -> InjectorPolicy:
     return InjectorPolicy(**_policy_fields(config))
 
 
-def _policy_fields(config: object) -> dict[str, object]:
-    injector = config.injector  # type: ignore[attr-defined]
-    values = config.values_dict()  # type: ignore[attr-defined]
+def _policy_fields(config: Any) -> dict[str, Any]:
+    injector = config.injector
+    values = config.values_dict()
     webhook = values.get("sidecarInjectorWebhook") or {}
     return {
         "policy": injector.policy,

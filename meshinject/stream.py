@@ -62,8 +62,14 @@ def inject_text(
     docs = split_stream(text)
     scan = scan_documents(docs, request, keep_loaded=True)
     chunk = transform_documents(
-        docs, scan.request_for(request), operation=operation, transform=transform,
-        enabled=not scan.errors, preloaded=scan.loaded, failed=scan.failed, parse=scan.parse,
+        docs,
+        scan.request_for(request),
+        operation=operation,
+        transform=transform,
+        enabled=not scan.errors,
+        preloaded=scan.loaded,
+        failed=scan.failed,
+        parse=scan.parse,
     )
     result = finish_stream(scan, [chunk])
     if scan.errors or chunk.load_errors:
@@ -100,10 +106,10 @@ class StreamScan:
         return replace(request, namespaces={**request.namespaces, **self.namespaces})
 
 
-def _load_checked(doc: RawDocument) -> Any:
+def _load_checked(doc: RawDocument, *, keep_events: bool = False) -> Any:
     """Parse a document that must be a mapping (or empty); MeshInjectError otherwise."""
     try:
-        loaded = load_document(doc.text)
+        loaded = load_document(doc.text, keep_events=keep_events)
     except MeshInjectError as exc:
         raise _located(exc, doc) from None
     data = loaded.data
@@ -116,7 +122,10 @@ def _load_checked(doc: RawDocument) -> Any:
 
 
 def scan_documents(
-    docs: Iterable[RawDocument], request: InjectionRequest, *, keep_loaded: bool = False,
+    docs: Iterable[RawDocument],
+    request: InjectionRequest,
+    *,
+    keep_loaded: bool = False,
     scan: StreamScan | None = None,
 ) -> StreamScan:
     """Pass 1: collect Namespace documents (they apply to the whole stream)."""
@@ -193,8 +202,8 @@ def transform_documents(
                 out.append(doc.text)
                 result.passed_through += 1
                 continue
-            try:
-                loaded = _load_checked(doc)
+            try:  # keep the events: most documents parsed here are edited (see `root`)
+                loaded = _load_checked(doc, keep_events=enabled)
             except MeshInjectError as exc:
                 result.load_errors.append((doc.index, exc))
                 enabled = False

@@ -35,7 +35,7 @@ def test_stdin_is_injected_to_stdout() -> None:
     result = run("-f", "-", input=DEPLOYMENT)
     assert result.exit_code == 0
     assert "name: istio-proxy" in result.stdout
-    assert result.stdout.startswith(DEPLOYMENT.split("template:")[0])
+    assert result.stdout.startswith(DEPLOYMENT.split("template:", maxsplit=1)[0])
     assert "1 workload injected" in result.stderr
     assert "istio-proxy" not in result.stderr
 
@@ -99,7 +99,9 @@ def test_document_that_is_a_list_is_rejected(tmp_path: Path) -> None:
     result = run(str(path))
     assert result.exit_code == 123
     assert result.stdout == ""
-    assert f"error: {path}:1:1: a Kubernetes document must be a mapping, got a list" in result.stderr
+    assert (
+        f"error: {path}:1:1: a Kubernetes document must be a mapping, got a list" in result.stderr
+    )
 
 
 def test_unknown_set_key_names_the_key() -> None:

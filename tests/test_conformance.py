@@ -22,9 +22,20 @@ def test_istio_conformance_corpus() -> None:
     exe = Path(sys.executable).with_name("meshinject")
     env = dict(os.environ, MESHINJECT=str(exe))
     proc = subprocess.run(
-        [sys.executable, str(CORPUS / "run_corpus.py"), "--cmd",
-         f"{CORPUS / 'run-case'} {{case_dir}}", "--strict-errors", "--jobs", "2"],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
+        [
+            sys.executable,
+            str(CORPUS / "run_corpus.py"),
+            "--cmd",
+            f"{CORPUS / 'run-case'} {{case_dir}}",
+            "--strict-errors",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
     )
     last = proc.stdout.strip().splitlines()[-1]
     passed = int(last.split()[0])

@@ -15,7 +15,7 @@ from meshinject.files import Encoding, Source, check_encoding, iter_documents
 from meshinject.yamltext import split_stream
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from generate import stream  # noqa: E402
+from generate import stream
 
 BROKEN_LAST = stream(3) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"
 

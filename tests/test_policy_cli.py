@@ -60,17 +60,23 @@ spec:
 @pytest.fixture
 def setup(tmp_path: Path) -> list[str]:
     (tmp_path / "ns.yaml").write_text(
-        "production: {istio.io/rev: prod}\n"
-        "staging: {istio-injection: enabled}\n"
-        "legacy: {}\n"
+        "production: {istio.io/rev: prod}\nstaging: {istio-injection: enabled}\nlegacy: {}\n"
     )
     (tmp_path / "v119.yaml").write_text("global: {tag: 1.19.3}\n")
     (tmp_path / "v120.yaml").write_text("global: {tag: 1.20.1}\n")
     return [
-        "--namespace-labels", str(tmp_path / "ns.yaml"),
-        "--revision-values", f"1-19={tmp_path / 'v119.yaml'}",
-        "--revision-values", f"1-20={tmp_path / 'v120.yaml'}",
-        "--tag", "prod=1-19", "--tag", "stable=1-19", "--tag", "default=1-20",
+        "--namespace-labels",
+        str(tmp_path / "ns.yaml"),
+        "--revision-values",
+        f"1-19={tmp_path / 'v119.yaml'}",
+        "--revision-values",
+        f"1-20={tmp_path / 'v120.yaml'}",
+        "--tag",
+        "prod=1-19",
+        "--tag",
+        "stable=1-19",
+        "--tag",
+        "default=1-20",
     ]
 
 
@@ -79,9 +85,11 @@ def test_each_namespace_gets_its_revision_in_one_run(setup: list[str]) -> None:
     assert result.exit_code == 0, result.stderr
     docs = result.stdout.split("\n---\n")
     api, ledger, web, cron = docs[1], docs[2], docs[3], docs[4]
-    assert "istio.io/rev: 1-19" in api and "proxyv2:1.19.3" in api
+    assert "istio.io/rev: 1-19" in api
+    assert "proxyv2:1.19.3" in api
     assert "istio.io/rev: 1-19" in ledger  # from the Namespace object in the stream
-    assert "istio.io/rev: 1-20" in web and "proxyv2:1.20.1" in web
+    assert "istio.io/rev: 1-20" in web
+    assert "proxyv2:1.20.1" in web
     assert "istio-proxy" not in cron
     assert "namespace legacy has no istio-injection or istio.io/rev label" in result.stderr
     assert "3 workloads injected, 1 skipped" in result.stderr
@@ -89,14 +97,19 @@ def test_each_namespace_gets_its_revision_in_one_run(setup: list[str]) -> None:
 
 def test_explain_json_names_the_rule(setup: list[str]) -> None:
     result = CliRunner().invoke(
-        main, ["explain", *setup, "--output", "json", "-f", "-"], input=STREAM,
+        main,
+        ["explain", *setup, "--output", "json", "-f", "-"],
+        input=STREAM,
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
     rows = {r["name"]: r for r in json.loads(result.stdout)["workloads"]}
     assert rows["api"]["decision"] == "inject"
     assert rows["api"]["revision"] == "1-19"
-    assert rows["api"]["reason"] == "namespace production has istio.io/rev=prod (tag prod for revision 1-19)"
+    assert (
+        rows["api"]["reason"]
+        == "namespace production has istio.io/rev=prod (tag prod for revision 1-19)"
+    )
     assert rows["cron"]["decision"] == "skip"
     assert rows["cron"]["rule"] == "no-webhook"
     assert rows["web"]["templates"] == ["sidecar"]

@@ -75,7 +75,9 @@ def append_multus_network(existing: str, network: str) -> str:
             items = None
         if isinstance(items, list):
             name = network.split("/", 1)
-            entry = {"name": name[-1], "namespace": name[0]} if len(name) == 2 else {"name": network}
+            entry = (
+                {"name": name[-1], "namespace": name[0]} if len(name) == 2 else {"name": network}
+            )
             if not any(isinstance(i, dict) and i.get("name") == entry["name"] for i in items):
                 items.append(entry)
             return json.dumps(items)
@@ -86,7 +88,8 @@ def append_multus_network(existing: str, network: str) -> str:
 
 
 def _annotation(annotations: dict[str, Any], name: str, default: Any) -> Any:
-    return annotations[name] if name in annotations else default
+    # Present-but-empty wins over the default, as Istio's `annotation` helper does.
+    return annotations.get(name, default)
 
 
 def _resources(settings: InjectSettings, annotations: dict[str, Any]) -> dict[str, Any]:
@@ -95,14 +98,18 @@ def _resources(settings: InjectSettings, annotations: dict[str, Any]) -> dict[st
         for (section, resource), name in RESOURCE_ANNOTATIONS.items():
             if name in annotations:
                 out.setdefault(section, {})[resource] = str(annotations[name])
-        return dict(canonical_resources(out))  # type: ignore[call-overload]
+        return _as_dict(canonical_resources(out))
     values = settings.value("global", "proxy", "resources", default={})
     cleaned = {
         section: {k: v for k, v in (items or {}).items() if v is not None}
         for section, items in (values or {}).items()
         if isinstance(items, dict) or items is None
     }
-    return dict(canonical_resources({k: v for k, v in cleaned.items() if v}))  # type: ignore[call-overload]
+    return _as_dict(canonical_resources({k: v for k, v in cleaned.items() if v}))
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _pod_ports_json(containers: list[dict[str, Any]]) -> str:
@@ -150,19 +157,28 @@ def build_context(
         )
     )
     status_port = int(
-        _annotation(annotations, "status.sidecar.istio.io/port", proxy_values.get("statusPort", 15020))
+        _annotation(
+            annotations, "status.sidecar.istio.io/port", proxy_values.get("statusPort", 15020)
+        )
     )
     cni = settings.value("pilot", "cni", default={}) or {}
     cni_enabled = bool(cni.get("enabled"))
     tproxy = mode == "TPROXY"
-    cap_net_bind = str(
-        _annotation(
-            annotations, "sidecar.istio.io/capNetBindService", proxy_values.get("capNetBindService")
-        )
-    ).lower() == "true"
+    cap_net_bind = (
+        str(
+            _annotation(
+                annotations,
+                "sidecar.istio.io/capNetBindService",
+                proxy_values.get("capNetBindService"),
+            )
+        ).lower()
+        == "true"
+    )
     if tproxy:  # a TPROXY proxy runs as root; iptables and validation keep Istio's 1337
         proxy_uid = proxy_gid = 1337
-    capabilities = (["NET_ADMIN"] if tproxy else []) + (["NET_BIND_SERVICE"] if cap_net_bind else [])
+    capabilities = (["NET_ADMIN"] if tproxy else []) + (
+        ["NET_BIND_SERVICE"] if cap_net_bind else []
+    )
     hold = bool(
         proxy_config.get("holdApplicationUntilProxyStarts")
         or proxy_values.get("holdApplicationUntilProxyStarts")
@@ -181,13 +197,19 @@ def build_context(
         return "" if value is None else str(value)
 
     include_outbound = (
-        ann("traffic.sidecar.istio.io/includeOutboundPorts", proxy_values.get("includeOutboundPorts"))
+        ann(
+            "traffic.sidecar.istio.io/includeOutboundPorts",
+            proxy_values.get("includeOutboundPorts"),
+        )
         if "traffic.sidecar.istio.io/includeOutboundPorts" in annotations
         or proxy_values.get("includeOutboundPorts")
         else None
     )
     exclude_outbound = (
-        ann("traffic.sidecar.istio.io/excludeOutboundPorts", proxy_values.get("excludeOutboundPorts"))
+        ann(
+            "traffic.sidecar.istio.io/excludeOutboundPorts",
+            proxy_values.get("excludeOutboundPorts"),
+        )
         if "traffic.sidecar.istio.io/excludeOutboundPorts" in annotations
         or proxy_values.get("excludeOutboundPorts")
         else None
@@ -204,7 +226,10 @@ def build_context(
         ),
         "exclude_inbound_ports": exclude_inbound_ports(
             status_port,
-            ann("traffic.sidecar.istio.io/excludeInboundPorts", proxy_values.get("excludeInboundPorts")),
+            ann(
+                "traffic.sidecar.istio.io/excludeInboundPorts",
+                proxy_values.get("excludeInboundPorts"),
+            ),
         ),
         "include_outbound_ports": include_outbound,
         "exclude_outbound_ports": exclude_outbound,
@@ -226,7 +251,7 @@ def build_context(
     env = settings.pilot_env
     return {
         "pod": pod,
-        "opt": lambda *path: settings.value(*path),
+        "opt": settings.value,
         "annotations": annotations,
         "labels": labels,
         "values": values,
@@ -248,7 +273,11 @@ def build_context(
         "init_container_name": (
             None if mode == "NONE" else ("istio-validation" if cni_enabled else "istio-init")
         ),
-        "init_image": _image(settings, annotations, settings.value("global", "proxy_init", "image", default="proxyv2")),
+        "init_image": _image(
+            settings,
+            annotations,
+            settings.value("global", "proxy_init", "image", default="proxyv2"),
+        ),
         "proxy_image": _image(settings, annotations, proxy_values.get("image", "proxyv2")),
         "iptables_uid": str(proxy_uid),
         "validation_uid": proxy_uid,
@@ -262,15 +291,39 @@ def build_context(
         "proxy_resources": _resources(settings, annotations),
         "image_pull_policy": settings.value("global", "imagePullPolicy", default=""),
         "image_pull_secrets": [s for s in secrets if s],
-        "agent_log_level": ann("sidecar.istio.io/agentLogLevel", settings.value("global", "logging", "level", default="default:info")),
-        "proxy_log_level": ann("sidecar.istio.io/logLevel", proxy_values.get("logLevel", "warning")),
+        "agent_log_level": ann(
+            "sidecar.istio.io/agentLogLevel",
+            settings.value("global", "logging", "level", default="default:info"),
+        ),
+        "proxy_log_level": ann(
+            "sidecar.istio.io/logLevel", proxy_values.get("logLevel", "warning")
+        ),
         "proxy_component_log_level": ann(
-            "sidecar.istio.io/componentLogLevel", proxy_values.get("componentLogLevel", "misc:error")
+            "sidecar.istio.io/componentLogLevel",
+            proxy_values.get("componentLogLevel", "misc:error"),
         ),
         "readiness": {
-            "initial_delay": int(ann("readiness.status.sidecar.istio.io/initialDelaySeconds", proxy_values.get("readinessInitialDelaySeconds", 0)) or 0),
-            "period": int(ann("readiness.status.sidecar.istio.io/periodSeconds", proxy_values.get("readinessPeriodSeconds", 15)) or 15),
-            "failure_threshold": int(ann("readiness.status.sidecar.istio.io/failureThreshold", proxy_values.get("readinessFailureThreshold", 4)) or 4),
+            "initial_delay": int(
+                ann(
+                    "readiness.status.sidecar.istio.io/initialDelaySeconds",
+                    proxy_values.get("readinessInitialDelaySeconds", 0),
+                )
+                or 0
+            ),
+            "period": int(
+                ann(
+                    "readiness.status.sidecar.istio.io/periodSeconds",
+                    proxy_values.get("readinessPeriodSeconds", 15),
+                )
+                or 15
+            ),
+            "failure_threshold": int(
+                ann(
+                    "readiness.status.sidecar.istio.io/failureThreshold",
+                    proxy_values.get("readinessFailureThreshold", 4),
+                )
+                or 4
+            ),
         },
         "startup_probe": (
             {"failure_threshold": int(startup.get("failureThreshold", 600))}
@@ -278,7 +331,9 @@ def build_context(
             else None
         ),
         "ca_address": ca_address,
-        "app_containers": [str(c.get("name")) for c in containers if c.get("name") != "istio-proxy"],
+        "app_containers": [
+            str(c.get("name")) for c in containers if c.get("name") != "istio-proxy"
+        ],
         "pod_ports_json": _pod_ports_json(containers),
         "workload_name": labels.get("service.istio.io/workload-name") or workload.name,
         "owner": (
@@ -308,8 +363,10 @@ def build_context(
         "user_volume_mounts": user_mounts,
         "datadog_env": datadog,
         "otel_env": [],
-        "trust_bundle_name": settings.value("global", "trustBundleName", default="") or "istio-ca-root-cert",
-        "crl_config_map_name": settings.value("pilot", "crlConfigMapName", default="") or "istio-ca-crl",
+        "trust_bundle_name": settings.value("global", "trustBundleName", default="")
+        or "istio-ca-root-cert",
+        "crl_config_map_name": settings.value("pilot", "crlConfigMapName", default="")
+        or "istio-ca-crl",
         "cluster_trust_bundle": env.get("ENABLE_CLUSTER_TRUST_BUNDLE_API", "").lower() == "true",
         "dns_search_namespaces": [],
         # Gateway / gRPC templates: the owner's name (not the workload-name label), the
@@ -322,7 +379,9 @@ def build_context(
             workload.name,
         ),
         "proxy_config_interception_mode": str(proxy_config.get("interceptionMode") or "REDIRECT"),
-        "values_proxy_image": proxy_image(settings, str(proxy_values.get("image", "proxyv2")), annotations),
+        "values_proxy_image": proxy_image(
+            settings, str(proxy_values.get("image", "proxyv2")), annotations
+        ),
     }
 
 

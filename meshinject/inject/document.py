@@ -90,7 +90,13 @@ def _pod_paths(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if kind == "Pod":
         return ("metadata",), ("spec",)
     if kind == "CronJob":
-        return ("spec", "jobTemplate", "metadata"), ("spec", "jobTemplate", "spec", "template", "spec")
+        return ("spec", "jobTemplate", "metadata"), (
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "spec",
+        )
     return ("spec", "template", "metadata"), ("spec", "template", "spec")
 
 
@@ -119,8 +125,10 @@ def _workload_identity(doc: dict[str, Any], namespace: str) -> Workload:
         for ref in meta.get("ownerReferences") or []:
             if isinstance(ref, dict) and ref.get("controller"):
                 return Workload(
-                    kind=str(ref.get("kind")), api_version=str(ref.get("apiVersion")),
-                    name=str(ref.get("name")), namespace=namespace,
+                    kind=str(ref.get("kind")),
+                    api_version=str(ref.get("apiVersion")),
+                    name=str(ref.get("name")),
+                    namespace=namespace,
                 )
     return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
 
@@ -176,7 +184,8 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
 
 def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> WorkloadReport:
     kind = str(doc.get("kind"))
-    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    raw_meta = doc.get("metadata")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     name = str(meta.get("name") or meta.get("generateName") or "")
     namespace = str(meta.get("namespace") or request.default_namespace)
     report = WorkloadReport(kind=kind, name=name, namespace=namespace, outcome="skipped", reason="")
@@ -185,7 +194,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         meta_path, spec_path = _pod_paths(kind)
         pod_meta = _get(doc, meta_path) or {}
         spec = _get(doc, spec_path)
-        template_meta = _get(doc, spec_path[:-1] + ("metadata",)) if kind != "Pod" else pod_meta
+        template_meta = _get(doc, (*spec_path[:-1], "metadata")) if kind != "Pod" else pod_meta
         decision = _decide(pod_meta, spec, template_meta, namespace, request)
         report.reason, report.rule = decision.reason, decision.rule
         report.warnings.extend(decision.warnings)
@@ -306,7 +315,8 @@ def _check_shape(doc: dict[str, Any], kind: str) -> None:
                 number = port.get("containerPort")
                 if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
                     raise _shape_error(
-                        (*at, "ports", port_index, "containerPort"), "must be a port number",
+                        (*at, "ports", port_index, "containerPort"),
+                        "must be a port number",
                         number,
                     )
     meta = _get(doc, meta_path)
@@ -404,9 +414,7 @@ def _check_field(parent: dict[str, Any], path: tuple[str | int, ...], expected: 
 
 
 def _shape_error(path: tuple[str | int, ...], problem: str, value: Any) -> InjectionError:
-    return InjectionError(
-        f"{_dotted(path)} {problem}, not {yaml_type_name(value)}", data_path=path
-    )
+    return InjectionError(f"{_dotted(path)} {problem}, not {yaml_type_name(value)}", data_path=path)
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -428,7 +436,10 @@ def _existing_prefix(doc: Any, path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _decide(
-    pod_meta: dict[str, Any], spec: dict[str, Any], template_meta: Any, namespace: str,
+    pod_meta: dict[str, Any],
+    spec: dict[str, Any],
+    template_meta: Any,
+    namespace: str,
     request: InjectionRequest,
 ) -> Decision:
     own_namespace = template_meta.get("namespace") if isinstance(template_meta, dict) else None

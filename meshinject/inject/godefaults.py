@@ -12,13 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 _STATUS = {
-    "DaemonSet": ("currentNumberScheduled", "desiredNumberScheduled", "numberMisscheduled", "numberReady"),
+    "DaemonSet": (
+        "currentNumberScheduled",
+        "desiredNumberScheduled",
+        "numberMisscheduled",
+        "numberReady",
+    ),
     "StatefulSet": ("availableReplicas", "replicas"),
     "ReplicaSet": ("replicas",),
     "ReplicationController": ("replicas",),
     "DeploymentConfig": (
-        "availableReplicas", "latestVersion", "observedGeneration", "replicas",
-        "unavailableReplicas", "updatedReplicas",
+        "availableReplicas",
+        "latestVersion",
+        "observedGeneration",
+        "replicas",
+        "unavailableReplicas",
+        "updatedReplicas",
     ),
 }
 _UPDATE_STRATEGY = frozenset({"DaemonSet", "StatefulSet"})

@@ -37,8 +37,12 @@ class PodResult:
 
 
 def inject_pod(
-    pod: dict[str, Any], *, workload: Workload, settings: InjectSettings,
-    proxy_uid: int = 1337, proxy_gid: int = 1337,
+    pod: dict[str, Any],
+    *,
+    workload: Workload,
+    settings: InjectSettings,
+    proxy_uid: int = 1337,
+    proxy_gid: int = 1337,
 ) -> PodResult:
     """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified."""
     original = clone(pod)
@@ -58,8 +62,13 @@ def inject_pod(
 
     stripped = strip_injection(original)
     context = build_context(
-        settings=settings, pod=stripped, workload=workload, proxy_config=proxy_config,
-        proxy_config_json=pc_json, proxy_uid=proxy_uid, proxy_gid=proxy_gid,
+        settings=settings,
+        pod=stripped,
+        workload=workload,
+        proxy_config=proxy_config,
+        proxy_config_json=pc_json,
+        proxy_uid=proxy_uid,
+        proxy_gid=proxy_gid,
     )
     names = select_templates(annotations, settings)
     merged = clone(stripped)
@@ -90,7 +99,9 @@ def _go_container(container: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reapply_user_containers(
-    merged: dict[str, Any], original: dict[str, Any], template_pod: dict[str, Any],
+    merged: dict[str, Any],
+    original: dict[str, Any],
+    template_pod: dict[str, Any],
     context: dict[str, Any],
 ) -> None:
     """The user's own istio-proxy / istio-init fields win over the template's (Istio overrides)."""
@@ -146,7 +157,9 @@ def _reapply_user_containers(
         )
 
 
-def _honour_user_run_as(spec: dict[str, Any], overlay: dict[str, Any], context: dict[str, Any]) -> None:
+def _honour_user_run_as(
+    spec: dict[str, Any], overlay: dict[str, Any], context: dict[str, Any]
+) -> None:
     """A user's runAsUser on istio-proxy is the UID iptables must exclude (and CNI validates as)."""
     if overlay.get("name") != PROXY:
         return
@@ -181,7 +194,9 @@ def _mapping_at(parent: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _post_process(
-    pod: dict[str, Any], template_pod: dict[str, Any], context: dict[str, Any],
+    pod: dict[str, Any],
+    template_pod: dict[str, Any],
+    context: dict[str, Any],
     settings: InjectSettings,
 ) -> None:
     meta = _mapping_at(pod, "metadata")
@@ -189,7 +204,9 @@ def _post_process(
     labels = _mapping_at(meta, "labels")  # `labels:` with no value is null in YAML
     spec = _mapping_at(pod, "spec")
     sidecar = _find(spec.get("containers"), PROXY) or _find(spec.get("initContainers"), PROXY)
-    network = labels.get("topology.istio.io/network") or settings.value("global", "network", default="")
+    network = labels.get("topology.istio.io/network") or settings.value(
+        "global", "network", default=""
+    )
     if network and sidecar is not None:
         env = [e for e in sidecar.get("env") or [] if e.get("name") != "ISTIO_META_NETWORK"]
         env.append({"name": "ISTIO_META_NETWORK", "value": network})
@@ -229,7 +246,9 @@ def _move(containers: list[dict[str, Any]], name: str, *, first: bool) -> list[d
 
 def _reorder(spec: dict[str, Any], context: dict[str, Any]) -> None:
     if spec.get("containers"):
-        spec["containers"] = _move(spec["containers"], PROXY, first=bool(context["hold_application"]))
+        spec["containers"] = _move(
+            spec["containers"], PROXY, first=bool(context["hold_application"])
+        )
     inits = spec.get("initContainers")
     if not inits:
         return

@@ -35,8 +35,8 @@ def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _named_ports(container: dict[str, Any]) -> dict[str, int]:
-    ports = {}
+def _named_ports(container: dict[str, Any]) -> dict[str, Any]:
+    ports: dict[str, Any] = {}
     for port in container.get("ports") or []:
         if isinstance(port, dict) and port.get("name"):
             ports[str(port["name"])] = port.get("containerPort")
@@ -104,8 +104,10 @@ def _rewritten(probe: Any, path: str, status_port: int, *, hook: bool) -> Any:
             # httpGet takes the replaced action's place, so the text edit stays in place
             # (and uninject can put the action back where it was).
             http = {"path": path, "port": status_port}
-            return {("httpGet" if k == action else k): (http if k == action else v)
-                    for k, v in probe.items()}
+            return {
+                ("httpGet" if k == action else k): (http if k == action else v)
+                for k, v in probe.items()
+            }
     return probe
 
 

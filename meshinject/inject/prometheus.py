@@ -41,7 +41,9 @@ def _parse_bool(value: Any) -> bool | None:
 
 
 def apply_merge(
-    pod: dict[str, Any], sidecar: dict[str, Any] | None, status_port: int,
+    pod: dict[str, Any],
+    sidecar: dict[str, Any] | None,
+    status_port: int,
     settings: InjectSettings,
 ) -> None:
     annotations = pod.setdefault("metadata", {}).setdefault("annotations", {})

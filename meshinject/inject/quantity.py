@@ -81,7 +81,7 @@ def canonical_quantity(value: str | int | float) -> str:
 
 
 def canonical_resources(resources: object) -> object:
-    """Canonicalise the quantities of a `resources` mapping (requests/limits), in place-safe copy."""
+    """Canonicalise the quantities of a `resources` mapping (requests/limits); a copy."""
     if not isinstance(resources, dict):
         return resources
     out: dict[str, object] = {}

@@ -58,7 +58,9 @@ def _env_string(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def settings_from_config(config: Any, *, kube_version: tuple[int, int] | None = None) -> InjectSettings:
+def settings_from_config(
+    config: Any, *, kube_version: tuple[int, int] | None = None
+) -> InjectSettings:
     """The core's view of a validated `meshinject.config.Config`."""
     injector = config.injector
     return InjectSettings(

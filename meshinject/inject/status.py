@@ -234,9 +234,7 @@ def _canonical(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def unapply(
-    pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()
-) -> dict[str, Any]:
+def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) -> dict[str, Any]:
     """Remove what a previous injection added (per its status annotation); copy of `pod`.
 
     `injected_annotations` are the config's extra annotations (written after the status).
@@ -293,6 +291,7 @@ def unapply(
         del ann[key]
 
     if labels is not None:
+
         def our_label(key: str, value: Any) -> bool:
             rest = {k: v for k, v in labels.items() if k != key}
             if key == "security.istio.io/tlsMode":

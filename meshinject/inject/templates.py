@@ -71,7 +71,10 @@ def go_template_data(
 
 
 def render_template(
-    name: str, context: dict[str, Any], settings: InjectSettings, pod: dict[str, Any],
+    name: str,
+    context: dict[str, Any],
+    settings: InjectSettings,
+    pod: dict[str, Any],
     workload: Workload,
 ) -> str:
     custom = settings.custom_templates.get(name)

@@ -37,8 +37,8 @@ def _port_list_or_star(text: str) -> None:
 
 
 def _cidr_list(text: str) -> None:
-    for part in text.split(","):
-        part = part.strip()
+    for raw in text.split(","):
+        part = raw.strip()
         if part:
             try:
                 ipaddress.ip_network(part, strict=False)
