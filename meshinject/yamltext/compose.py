@@ -51,8 +51,8 @@ def _merged(explicit: dict[str, Any], merges: list[Any], event: Any) -> dict[str
     return out
 
 
-def compose(get_event: Any) -> Any:
-    """Consume one document's events; return its data."""
+def compose(get_event: Any, keep: list[Any] | None = None) -> Any:
+    """Consume one document's events; return its data (and append the events to `keep`)."""
     codes = ev.CODES
     scalar, alias, doc_start = ev.SCALAR, ev.ALIAS, ev.DOC_START
     m_start, m_end, s_start, s_end = (
@@ -80,11 +80,13 @@ def compose(get_event: Any) -> Any:
         e = get_event()
         if e is None:
             break
+        if keep is not None:
+            keep.append(e)
         code = codes[e.__class__]
         if code == scalar:
             count += 1
             raw = e.value
-            tag = e.tag
+            tag = e.ctag  # the `tag` property is `None if ctag is None else str(ctag)`
             if tag is None:
                 if e.style:
                     value = raw
@@ -98,7 +100,7 @@ def compose(get_event: Any) -> Any:
                     value = resolve_plain(raw)
             else:
                 m = e.start_mark
-                value = resolve_tagged(raw, tag, bool(e.style), m.line + 1, m.column + 1)
+                value = resolve_tagged(raw, str(tag), bool(e.style), m.line + 1, m.column + 1)
             if e.anchor is not None:
                 anchors[e.anchor] = (value, 1)
         elif code in (m_start, s_start):

@@ -41,8 +41,76 @@ def _codes(module: Any) -> dict[type, int]:
     }
 
 
+def _install_fast_events(module: Any) -> None:
+    """Have the C parser create events through one flat `__init__` each.
+
+    ruamel.yaml's event classes chain three Python `__init__`s per node event (Scalar ->
+    Node -> Event); creating them is a third of the cost of parsing a document. The C
+    parser looks its event classes up in its module at call time, so it can be given
+    subclasses whose `__init__` sets the very same slots to the very same values: every
+    event is still an instance of ruamel's class with the same attributes (ruamel's own
+    C-based loaders, if anything else in the process uses them, see no difference).
+    """
+    scalar_base = module.ScalarEvent
+    mapping_base = module.MappingStartEvent
+    sequence_base = module.SequenceStartEvent
+
+    # Same signatures as ruamel's (the C parser passes arguments by position).
+    def scalar_init(  # noqa: PLR0917
+        self: Any, anchor: Any, tag: Any, implicit: Any, value: Any, start_mark: Any = None,
+        end_mark: Any = None, style: Any = None, comment: Any = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.value = value
+        self.style = style
+
+    def collection_init(  # noqa: PLR0917
+        self: Any, anchor: Any, tag: Any, implicit: Any, start_mark: Any = None,
+        end_mark: Any = None, flow_style: Any = None, comment: Any = None,
+        nr_items: Any = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.flow_style = flow_style
+        self.nr_items = nr_items
+
+    class ScalarEvent(scalar_base):  # type: ignore[misc, valid-type]
+        __slots__ = ()
+        __init__ = scalar_init
+
+    class MappingStartEvent(mapping_base):  # type: ignore[misc, valid-type]
+        __slots__ = ()
+        __init__ = collection_init
+
+    class SequenceStartEvent(sequence_base):  # type: ignore[misc, valid-type]
+        __slots__ = ()
+        __init__ = collection_init
+
+    for cls, base in (
+        (ScalarEvent, scalar_base),
+        (MappingStartEvent, mapping_base),
+        (SequenceStartEvent, sequence_base),
+    ):
+        cls.__name__ = cls.__qualname__ = base.__name__
+        cls.__module__ = base.__module__
+        setattr(module, base.__name__, cls)
+
+
 if HAVE_C:
     CODES = _codes(_c)
+    if not hasattr(_c.ScalarEvent, "_meshinject_fast"):
+        _install_fast_events(_c)
+        _c.ScalarEvent._meshinject_fast = True
+    CODES.update(_codes(_c))
 else:  # pragma: no cover
     import ruamel.yaml.events as _py_events
 

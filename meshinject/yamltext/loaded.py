@@ -13,31 +13,41 @@ from meshinject.yamltext.nodes import Node, build_tree
 class LoadedDocument:
     """A parsed document: `data` (plain Python), `root` (position tree), `text`.
 
-    The tree is built on first access by parsing the text again: most loaded documents
-    are only inspected, never edited, so they never pay for it, and keeping every event
-    alive instead would cost memory and garbage-collector time on large streams.
+    The tree is built on first access, from the events the load kept when the caller
+    expected an edit (`load_document(text, keep_events=True)`; they are dropped once the
+    tree is built), else by parsing the text again: most loaded documents are only
+    inspected, never edited, so they never pay for it, and keeping every event alive
+    would cost memory and garbage-collector time on large streams.
     """
 
-    def __init__(self, text: str, data: Any) -> None:
+    def __init__(self, text: str, data: Any, events: list[Any] | None = None) -> None:
         self.text = text
         self.data = data
+        self._events = events
 
     @cached_property
     def root(self) -> Node | None:
-        get = ev.event_source(self.text)
-        events: list[Any] = []
-        while (event := get()) is not None:
-            events.append(event)
+        events, self._events = self._events, None
+        if events is None:
+            get = ev.event_source(self.text)
+            events = []
+            while (event := get()) is not None:
+                events.append(event)
         return build_tree(events)
 
     def __repr__(self) -> str:
         return f"LoadedDocument(data={self.data!r})"
 
 
-def load_document(text: str) -> LoadedDocument:
-    """Parse one YAML document; InputError carries line:col relative to `text` (1-based)."""
+def load_document(text: str, *, keep_events: bool = False) -> LoadedDocument:
+    """Parse one YAML document; InputError carries line:col relative to `text` (1-based).
+
+    With `keep_events`, the document keeps its parser events until its position tree
+    (`root`) is built from them: for documents that will probably be edited.
+    """
+    events: list[Any] | None = [] if keep_events else None
     try:
-        data = compose(ev.event_source(text))
+        data = compose(ev.event_source(text), events)
     except ev.YAMLError as exc:
         raise ev.input_error(exc, text) from None
-    return LoadedDocument(text, data)
+    return LoadedDocument(text, data, events)
