@@ -514,19 +514,20 @@ class _Outputs:
         self.last = ""
 
     def add(self, part: Any) -> None:
-        first = part[:3] if isinstance(part, str) else part.first
+        first = (part[:4] if isinstance(part, str) else part.first).lstrip("\ufeff")
         pieces: list[str] = []
         if self.count and not self.last.endswith("\n"):
             pieces.append("\n")
         if self.count and not first.startswith("---"):
             pieces.append("---\n")
+        # A byte order mark belongs at the start of the stream only, not between files.
+        body = _pieces(part) if not self.count else _without_bom(_pieces(part))
         self.count += 1
         self.last = part[-1:] if isinstance(part, str) else part.last
         if self.output:
-            self.parts.extend(pieces)
-            self.parts.append(part)
+            self.parts.append((pieces, part, not self.count == 1))
             return
-        for piece in [*pieces, *_pieces(part)]:
+        for piece in [*pieces, *body]:
             sys.stdout.write(piece)
 
     def emit(self, report: Report) -> None:
@@ -535,15 +536,26 @@ class _Outputs:
         from meshinject.errors import MeshInjectError
         from meshinject.files import FileResult, write_atomic
 
-        text = (piece for part in self.parts for piece in _pieces(part))
+        text = (
+            piece
+            for pieces, part, later in self.parts
+            for piece in [*pieces, *(_without_bom(_pieces(part)) if later else _pieces(part))]
+        )
         try:
             write_atomic(self.output, text)
         except MeshInjectError as exc:
             report.add(FileResult(self.output, None, error=exc))
         finally:
-            for part in self.parts:  # spools the failed write did not read: close them
+            for _, part, _ in self.parts:  # spools the failed write did not read: close them
                 if not isinstance(part, str):
                     part.discard()
+
+
+def _without_bom(pieces: Iterator[str]) -> Iterator[str]:
+    first = True
+    for piece in pieces:
+        yield piece.removeprefix("\ufeff") if first else piece
+        first = first and not piece
 
 
 def _pieces(part: Any) -> Iterator[str]:

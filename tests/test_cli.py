@@ -162,3 +162,14 @@ def test_uninject_restores_the_original() -> None:
     assert result.exit_code == 0
     assert "istio-proxy" not in result.stdout
     assert "istio-init" not in result.stdout
+
+
+def test_a_bom_stays_at_the_start_of_the_joined_stream(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        path.write_bytes("\ufeffapiVersion: v1\nkind: Service\nmetadata: {name: a}\n".encode())
+    result = run(str(first), str(second))
+    assert result.exit_code == 0
+    assert result.stdout.count("\ufeff") == 1
+    assert result.stdout.startswith("\ufeff")
+    assert result.stdout.count("---\n") == 1
