@@ -525,7 +525,7 @@ class _Outputs:
         self.count += 1
         self.last = part[-1:] if isinstance(part, str) else part.last
         if self.output:
-            self.parts.append((pieces, part, not self.count == 1))
+            self.parts.append((pieces, part, self.count != 1))
             return
         for piece in [*pieces, *body]:
             sys.stdout.write(piece)
