@@ -527,8 +527,9 @@ class _Outputs:
         if self.output:
             self.parts.append((pieces, part, self.count != 1))
             return
-        for piece in [*pieces, *body]:
-            sys.stdout.write(piece)
+        for part_pieces in (pieces, body):  # one block at a time: never the whole output
+            for piece in part_pieces:
+                sys.stdout.write(piece)
 
     def emit(self, report: Report) -> None:
         if not self.output or (report.failed and not self.count):
@@ -536,10 +537,11 @@ class _Outputs:
         from meshinject.errors import MeshInjectError
         from meshinject.files import FileResult, write_atomic
 
-        text = (
+        text = (  # lazily, a block at a time: a list here would hold a whole file's output
             piece
             for pieces, part, later in self.parts
-            for piece in [*pieces, *(_without_bom(_pieces(part)) if later else _pieces(part))]
+            for group in (pieces, _without_bom(_pieces(part)) if later else _pieces(part))
+            for piece in group
         )
         try:
             write_atomic(self.output, text)
