@@ -12,7 +12,7 @@ from typing import Any
 
 from meshinject.errors import InputError, Location
 from meshinject.yamltext import events as ev
-from meshinject.yamltext.resolve import key_string, resolve_plain, resolve_tagged
+from meshinject.yamltext.resolve import SPECIAL_START, key_string, resolve_plain, resolve_tagged
 
 MAX_DEPTH = 500
 # Nodes an alias may add by expansion, summed over the document. Real manifests use a
@@ -61,6 +61,7 @@ def compose(get_event: Any, keep: list[Any] | None = None) -> Any:
         ev.SEQUENCE_START,
         ev.SEQUENCE_END,
     )
+    special_start = SPECIAL_START
     anchors: dict[str, tuple[Any, int]] = {}
     # Saved frames of the enclosing collections: (container, is_map, key, start event,
     # node count at start, merges).
@@ -96,6 +97,8 @@ def compose(get_event: Any, keep: list[Any] | None = None) -> Any:
                     merges = []
                     key = _MERGE
                     continue
+                elif raw and raw[0] not in special_start:
+                    value = raw  # resolve_plain's own first test, without the call
                 else:
                     value = resolve_plain(raw)
             else:

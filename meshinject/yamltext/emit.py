@@ -99,8 +99,29 @@ def literal_ok(text: str) -> bool:
     )
 
 
+# scalar_text of short strings in block context, per document quote preference: keys and
+# values repeat across workloads (bounded like _PLAIN_CACHE).
+_BLOCK_TEXT: dict[str, dict[str, str]] = {}
+
+
 def scalar_text(value: Any, *, quote: str = "", flow: bool = False, prefer: str = "") -> str:
     """One-line text for a scalar (`prefer` is the style of the text it replaces)."""
+    if value.__class__ is not str or flow or prefer:
+        return _scalar_text(value, quote, flow, prefer)
+    cache = _BLOCK_TEXT.get(quote)
+    if cache is None:
+        cache = _BLOCK_TEXT[quote] = {}
+    text = cache.get(value)
+    if text is None:
+        text = _scalar_text(value, quote, flow, prefer)
+        if len(value) <= _PLAIN_CACHE_LEN:
+            if len(cache) >= _PLAIN_CACHE_MAX:
+                cache.clear()
+            cache[value] = text
+    return text
+
+
+def _scalar_text(value: Any, quote: str, flow: bool, prefer: str) -> str:
     if value is None:
         return "null"
     if value is True:

@@ -32,6 +32,9 @@ _FLOAT = re.compile(
 # First characters that can start a non-string plain scalar; anything else is a string.
 _NUMBER_START = frozenset("-+0123456789.")
 _SPECIAL_START = frozenset("yYnNtTfFoO~") | _NUMBER_START
+# A plain scalar whose first character is not in here is a string (composers test this
+# inline before calling `resolve_plain`).
+SPECIAL_START = _SPECIAL_START
 
 
 def _sexagesimal(digits: str) -> list[int]:
