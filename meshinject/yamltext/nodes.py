@@ -86,6 +86,7 @@ def build_tree(events: list[Any]) -> Node | None:
         node: Node
         sm = e.start_mark
         if code == ev.SCALAR:
+            tag = e.ctag  # the `tag` property, without the property call
             node = ScalarNode(
                 sm.index,
                 e.end_mark.index,
@@ -93,7 +94,7 @@ def build_tree(events: list[Any]) -> Node | None:
                 sm.column,
                 e.style or "",
                 e.value,
-                e.tag,
+                None if tag is None else str(tag),
                 e.anchor,
             )
         elif code == ev.ALIAS:

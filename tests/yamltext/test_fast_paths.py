@@ -4,9 +4,12 @@
 * A document loaded with `keep_events=True` builds the same position tree as one that
   parses again on first `.root` access.
 * The bounded caches of `plain_ok` / `scalar_text` give the uncached answers.
+* `diff.same` (plain loops, common leaves first) answers as its generator-based original.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +18,7 @@ from manifests import deployment
 
 from meshinject.yamltext import events as ev
 from meshinject.yamltext import load_document
+from meshinject.yamltext.diff import same
 from meshinject.yamltext.emit import _plain_ok, _scalar_text, plain_ok, scalar_text
 
 TRICKY = """\
@@ -99,3 +103,37 @@ def test_cached_scalar_text_and_plain_ok_give_the_uncached_answers(text: str, qu
         assert plain_ok(text) == _plain_ok(text, False)
         assert plain_ok(text, flow=True) == _plain_ok(text, True)
         assert scalar_text(text, quote=quote) == _scalar_text(text, quote, False, "")
+
+
+def _reference_same(a: object, b: object) -> bool:
+    """`diff.same` as first written (generator-based), the specification of the fast one."""
+    if a.__class__ is not b.__class__:
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return len(a) == len(b) and all(k in b and _reference_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(_reference_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)  # type: ignore[arg-type]
+    return bool(a == b)
+
+
+_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, -0.0, 1.0, math.nan]),
+    st.sampled_from(["", "a", "1", "true"]),
+)
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500)
+@given(_VALUES, _VALUES)
+def test_same_agrees_with_its_reference(a: object, b: object) -> None:
+    assert same(a, b) == _reference_same(a, b)
+    assert same(a, a) == _reference_same(a, a)
