@@ -1,14 +1,25 @@
-"""Shared fixtures: paths to the golden cases and the Istio conformance corpus."""
+"""Shared fixtures and test settings.
+
+Hypothesis explores new examples on developers' machines; under CI (`CI` set, as
+`.ci/run` is run) it is derandomized so a CI result can be reproduced, and no test has a
+deadline because CI machines are shared and timing is not what these tests check.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 CORPUS = ROOT.parent / "shared" / "conformance"
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture
