@@ -132,11 +132,16 @@ def scan_documents(
     scan = scan or StreamScan()
     for doc in docs:
         sniff = sniff_kind(doc.text)
-        scan.parse.append(
-            not sniff.is_empty and (sniff.is_unknown or sniff.name in INTERESTING_KINDS)
-        )
-        if sniff.is_empty or not (sniff.is_unknown or sniff.name == "Namespace"):
-            continue
+        name = sniff.name  # None when EMPTY or UNKNOWN (one attribute, not three properties)
+        if name is None:
+            unknown = sniff.is_unknown
+            scan.parse.append(unknown)
+            if not unknown:
+                continue
+        else:
+            scan.parse.append(name in INTERESTING_KINDS)
+            if name != "Namespace":
+                continue
         try:
             loaded = _load_checked(doc)
         except MeshInjectError as exc:

@@ -7,6 +7,7 @@ the new document plus a report per workload. It never prints and never touches f
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,7 +39,7 @@ LIST_KINDS = frozenset({"List"})
 Outcome = Literal["injected", "skipped", "failed"]
 
 
-@dataclass
+@dataclass(slots=True)  # one per workload, all kept for the report: keep them small
 class WorkloadReport:
     kind: str
     name: str
@@ -183,11 +184,11 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
 
 
 def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> WorkloadReport:
-    kind = str(doc.get("kind"))
+    kind = sys.intern(str(doc.get("kind")))  # interned: reports of a big stream share them
     raw_meta = doc.get("metadata")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     name = str(meta.get("name") or meta.get("generateName") or "")
-    namespace = str(meta.get("namespace") or request.default_namespace)
+    namespace = sys.intern(str(meta.get("namespace") or request.default_namespace))
     report = WorkloadReport(kind=kind, name=name, namespace=namespace, outcome="skipped", reason="")
     try:
         _check_shape(doc, kind)
