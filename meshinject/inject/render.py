@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError as JinjaTemplateError
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from meshinject.errors import TemplateError
