@@ -47,21 +47,36 @@ MESHINJECT = (
 )
 
 
+# Linux counts the pre-exec memory of a forked child in its peak RSS (ru_maxrss), so a
+# child of this process (which holds the generated stream) would report at least this
+# process's size. A small launcher runs the CLI and reports the CLI's own usage instead.
+_LAUNCHER = """\
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_cli(args: list[str], stdout_path: Path | None = None) -> tuple[float, float, int, int]:
     """(wall seconds, CPU seconds, peak RSS in MiB of the process, exit code).
 
-    CPU is the child's user + sys time; with `--jobs N` it counts only the parent process
-    (worker processes are not waited for by this process).
+    CPU is the CLI process's user + sys time; with `--jobs N` it counts only the parent
+    process (worker processes are not waited for by it). Wall time includes the launcher's
+    start (~10 ms).
     """
     out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
-    start = time.perf_counter()
-    proc = subprocess.Popen([*MESHINJECT, *args], stdout=out, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.NamedTemporaryFile("r", suffix=".usage") as usage_file:
+        command = [sys.executable, "-c", _LAUNCHER, usage_file.name, *MESHINJECT, *args]
+        start = time.perf_counter()
+        code = subprocess.run(command, stdout=out, stderr=subprocess.DEVNULL, check=False)
+        wall = time.perf_counter() - start
+        cpu, maxrss = usage_file.read().split()
     if stdout_path:
         out.close()  # type: ignore[union-attr]
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, proc.returncode
+    return wall, float(cpu), int(maxrss) // 1024, code.returncode
 
 
 class Clock:
