@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from meshinject.errors import ConfigError, Location
+from meshinject.errors import ConfigError, InputError, Location
 from meshinject.inject.document import InjectionRequest
 from meshinject.inject.settings import InjectSettings, settings_from_config
 from meshinject.policy import (
@@ -75,16 +75,10 @@ def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
     text, _, _ = decode(read_input(path), path)
     try:
         data = load_document(text).data
-    except ConfigError:
-        raise
-    except Exception as exc:  # located InputError from the YAML layer
-        from meshinject.errors import MeshInjectError
-
-        if isinstance(exc, MeshInjectError):
-            raise ConfigError(
-                exc.message, Location(path, exc.location.line, exc.location.column)
-            ) from None
-        raise
+    except InputError as exc:  # a YAML problem in this file is a configuration error
+        raise ConfigError(
+            exc.message, Location(path, exc.location.line, exc.location.column)
+        ) from None
     return parse_namespace_labels(data, source=path)
 
 

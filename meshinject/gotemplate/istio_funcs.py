@@ -168,13 +168,8 @@ def struct_to_json(value: Any) -> str:
         return "{}"
 
 
-def proto_to_json(value: Any) -> str:
-    if value is None:
-        return "{}"
-    try:
-        return gojson.marshal(value, sort_keys=False)
-    except FuncError:
-        return "{}"
+# The data holds no protobuf messages, only their JSON shape: same as structToJSON.
+proto_to_json = struct_to_json
 
 
 def to_yaml_istio(value: Any) -> str:

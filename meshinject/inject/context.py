@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.quantity import canonical_resources
 from meshinject.inject.settings import InjectSettings
 
@@ -240,11 +241,11 @@ def build_context(
     secrets = []
     for secret in settings.value("global", "imagePullSecrets", default=[]) or []:
         secrets.append(secret.get("name") if isinstance(secret, dict) else secret)
-    user_volumes = _json_map(annotations.get("sidecar.istio.io/userVolume"))
-    user_mounts = _json_map(annotations.get("sidecar.istio.io/userVolumeMount"))
+    user_volumes = json_mapping(annotations.get("sidecar.istio.io/userVolume"))
+    user_mounts = json_mapping(annotations.get("sidecar.istio.io/userVolumeMount"))
     datadog: dict[str, Any] = {}
     if proxy_values.get("tracer") == "datadog" and "apm.datadoghq.com/env" in annotations:
-        datadog = {k: str(v) for k, v in _json_map(annotations["apm.datadoghq.com/env"]).items()}
+        datadog = {k: str(v) for k, v in json_mapping(annotations["apm.datadoghq.com/env"]).items()}
     outbound_port = mesh.get("proxyListenPort") or 15001
     inbound_port = mesh.get("proxyInboundListenPort") or 15006
     inbound_mode = (mesh.get("inboundTrafficPolicy") or {}).get("mode", "")
@@ -394,13 +395,3 @@ def _image(settings: InjectSettings, annotations: dict[str, Any], image: str) ->
 
 def _truncate_name(name: str) -> str:
     return name[:63].strip("-_.")
-
-
-def _json_map(text: Any) -> dict[str, Any]:
-    if not isinstance(text, str):
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}

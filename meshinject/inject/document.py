@@ -206,7 +206,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         if request.settings_for_revision is not None:
             settings = request.settings_for_revision(revision)
         workload = _workload_identity(doc, str(meta.get("namespace") or "default"))
-        pod = {"metadata": clone(pod_meta), "spec": clone(spec)}
+        pod = {"metadata": pod_meta, "spec": spec}  # inject_pod copies before changing
         uid, gid = _proxy_ids(settings, request.namespaces.get(namespace))
         result = inject_pod(pod, workload=workload, settings=settings, proxy_uid=uid, proxy_gid=gid)
         new_meta = result.pod.get("metadata") or {}

@@ -16,6 +16,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import Workload, build_context
+from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.quantity import canonical_resources
@@ -108,13 +109,7 @@ def _reapply_user_containers(
     meta = original.get("metadata") or {}
     ann = meta.get("annotations") or {}
     status = InjectionStatus.parse(ann.get(STATUS))
-    raw_overrides = ann.get(OVERRIDES)
-    try:
-        existing = json.loads(raw_overrides) if isinstance(raw_overrides, str) else {}
-    except json.JSONDecodeError:
-        existing = {}
-    if not isinstance(existing, dict):  # hand-edited to something else: ignore, like bad JSON
-        existing = {}
+    existing = json_mapping(ann.get(OVERRIDES))  # hand-edited to a non-object: ignored
     spec = original.get("spec") or {}
     overrides: dict[str, list[dict[str, Any]]] = {}
     for field_name in ("containers", "initContainers"):

@@ -11,6 +11,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from meshinject.inject.jsonmap import json_mapping
+
 if TYPE_CHECKING:
     from meshinject.inject.settings import InjectSettings
 
@@ -82,11 +84,7 @@ def restore(pod: dict[str, Any], recorded: str | None) -> None:
         return
     for key in (SCRAPE, PORT, PATH):
         annotations.pop(key, None)
-    if recorded:
-        try:
-            data = json.loads(recorded)
-        except json.JSONDecodeError:
-            return
-        for field, key in (("scrape", SCRAPE), ("path", PATH), ("port", PORT)):
-            if isinstance(data, dict) and field in data:
-                annotations[key] = data[field]
+    data = json_mapping(recorded)
+    for field, key in (("scrape", SCRAPE), ("path", PATH), ("port", PORT)):
+        if field in data:
+            annotations[key] = data[field]

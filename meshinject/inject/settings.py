@@ -6,6 +6,7 @@ through this narrow view so it can be built from a Config or directly in tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,8 +47,9 @@ class InjectSettings:
             node = node[key]
         return node
 
-    @property
+    @functools.cached_property
     def pilot_env(self) -> dict[str, str]:
+        """`values.pilot.env` as strings; read for every workload, so computed once."""
         env = self.value("pilot", "env", default={})
         return {str(k): _env_string(v) for k, v in env.items()} if isinstance(env, dict) else {}
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from meshinject.datacopy import clone
 from meshinject.inject import prometheus
+from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.probes import HOOKS, PROBES
 
 STATUS = "sidecar.istio.io/status"
@@ -141,16 +142,6 @@ ANNOTATION_ORDER = (
 )
 
 
-def _json(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _port_name(container: dict[str, Any], port: Any) -> Any:
     """The name of the container port `port` resolves from, if it has one (else `port`)."""
     if not isinstance(port, int) or isinstance(port, bool):
@@ -173,7 +164,7 @@ def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
     `tcpSocket` comes back where it was). A port number a container port names is written
     as that name again: the recording only keeps the number, and probes usually name it.
     """
-    for path, prober in _json(probers_text).items():
+    for path, prober in json_mapping(probers_text).items():
         parts = str(path).strip("/").split("/")
         if len(parts) != 3 or parts[2] not in _PROBE_FIELDS or not isinstance(prober, dict):
             continue
@@ -249,7 +240,7 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     spec = out.setdefault("spec", {})
     sidecar = find_sidecar(spec)
     restore_probes(spec, env_value(sidecar, "ISTIO_KUBE_APP_PROBERS"))
-    recorded = _json(env_value(sidecar, prometheus.ENV))
+    recorded = json_mapping(env_value(sidecar, prometheus.ENV))
     removals = {
         "containers": status.containers,
         "initContainers": status.init_containers,
@@ -263,7 +254,7 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
             ]
             if not spec[key]:
                 del spec[key]
-    _restore_overridden(spec, _json(str(annotations.get(OVERRIDES) or "")))
+    _restore_overridden(spec, json_mapping(annotations.get(OVERRIDES)))
     app = [str(c.get("name")) for c in spec.get("containers") or [] if isinstance(c, dict)]
     out_meta = out.setdefault("metadata", {})
     ann = dict(out_meta.get("annotations") or {})
