@@ -281,7 +281,7 @@ def explain(**opts: Any) -> None:
 def _collect(opts: dict[str, Any]) -> tuple[Report, bool]:
     """Run the injection over every input without writing anything."""
     from meshinject.errors import MeshInjectError
-    from meshinject.files import FileResult, iter_paths, process_text, read_input
+    from meshinject.files import WriteBack
     from meshinject.report import Report
 
     console = _console()
@@ -294,14 +294,9 @@ def _collect(opts: dict[str, Any]) -> tuple[Report, bool]:
     except MeshInjectError as exc:
         console.print(f"[red]error[/red]: {_escape(exc.render())}")
         return report, True
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    for path in iter_paths(paths):
-        try:
-            data = read_input(path, stdin)
-        except MeshInjectError as exc:
-            report.add(FileResult(path, None, error=exc))
-            continue
-        report.add(process_text(data, path, request, "inject"))
+    # The same pipeline as `inject --check`: nothing is kept or written.
+    for done in _processed(paths, request, "inject", None, WriteBack.CHECK):
+        report.add(done.result)
     return report, False
 
 
