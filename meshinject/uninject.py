@@ -57,9 +57,9 @@ from meshinject.inject.document import (
     DocumentResult,
     InjectionRequest,
     WorkloadReport,
-    _get,
-    _pod_paths,
+    get_path,
     inject_document,
+    pod_paths,
 )
 from meshinject.inject.godefaults import _STATUS as GO_ZERO_STATUS
 from meshinject.inject.godefaults import _UPDATE_STRATEGY as GO_UPDATE_STRATEGY
@@ -91,7 +91,7 @@ def _kind(data: dict[str, Any]) -> str:
 
 
 def _pod_meta(doc: dict[str, Any]) -> Any:
-    return _get(doc, _pod_paths(str(doc.get("kind")))[0])
+    return get_path(doc, pod_paths(str(doc.get("kind")))[0])
 
 
 def is_injected(data: Any) -> bool:
@@ -121,9 +121,9 @@ def _uninject_workload(
     doc: dict[str, Any], request: InjectionRequest, *, in_list: bool
 ) -> WorkloadReport | None:
     kind = str(doc.get("kind"))
-    meta_path, spec_path = _pod_paths(kind)
-    meta = _get(doc, meta_path)
-    spec = _get(doc, spec_path)
+    meta_path, spec_path = pod_paths(kind)
+    meta = get_path(doc, meta_path)
+    spec = get_path(doc, spec_path)
     top: dict[str, Any] = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
     name = str(top.get("name") or top.get("generateName") or "")
     namespace = str(top.get("namespace") or request.default_namespace)
@@ -141,9 +141,9 @@ def _uninject_workload(
         meta.clear()
         meta.update(new_meta)
     else:  # injection created the pod template's metadata
-        parent = _get(doc, meta_path[:-1])
+        parent = get_path(doc, meta_path[:-1])
         parent.pop(meta_path[-1], None)
-    parent = _get(doc, spec_path[:-1])
+    parent = get_path(doc, spec_path[:-1])
     parent[spec_path[-1]] = pod["spec"]
     if request.output_style == "istio":
         _drop_go_defaults(doc, in_list=in_list)

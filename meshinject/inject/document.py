@@ -86,7 +86,7 @@ def _str_map(value: Any) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
-def _pod_paths(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def pod_paths(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(path of the metadata Istio reads and writes, path of the pod spec)."""
     if kind == "Pod":
         return ("metadata",), ("spec",)
@@ -101,7 +101,7 @@ def _pod_paths(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return ("spec", "template", "metadata"), ("spec", "template", "spec")
 
 
-def _get(data: Any, path: tuple[str, ...]) -> Any:
+def get_path(data: Any, path: tuple[str, ...]) -> Any:
     for key in path:
         if not isinstance(data, dict):
             return None
@@ -192,10 +192,10 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
     report = WorkloadReport(kind=kind, name=name, namespace=namespace, outcome="skipped", reason="")
     try:
         _check_shape(doc, kind)
-        meta_path, spec_path = _pod_paths(kind)
-        pod_meta = _get(doc, meta_path) or {}
-        spec = _get(doc, spec_path)
-        template_meta = _get(doc, (*spec_path[:-1], "metadata")) if kind != "Pod" else pod_meta
+        meta_path, spec_path = pod_paths(kind)
+        pod_meta = get_path(doc, meta_path) or {}
+        spec = get_path(doc, spec_path)
+        template_meta = get_path(doc, (*spec_path[:-1], "metadata")) if kind != "Pod" else pod_meta
         decision = _decide(pod_meta, spec, template_meta, namespace, request)
         report.reason, report.rule = decision.reason, decision.rule
         report.warnings.extend(decision.warnings)
@@ -216,7 +216,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
                 target_meta[key] = new_meta[key]
             elif key in target_meta and not new_meta.get(key):
                 target_meta.pop(key)
-        parent = _get(doc, spec_path[:-1])
+        parent = get_path(doc, spec_path[:-1])
         assert isinstance(parent, dict)
         parent[spec_path[-1]] = result.pod.get("spec") or {}
         report.outcome = "injected"
@@ -226,7 +226,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
     except MeshInjectError as exc:
         if isinstance(exc, InjectionError) and exc.data_path[:1] == ("metadata",):
             # The pod's metadata lives at `meta_path` inside the document.
-            exc.data_path = _pod_paths(kind)[0] + exc.data_path[1:]
+            exc.data_path = pod_paths(kind)[0] + exc.data_path[1:]
         report.outcome = "failed"
         report.reason = exc.message
         report.error = exc
@@ -276,19 +276,19 @@ def _check_kind(data: dict[str, Any], path: tuple[str | int, ...]) -> None:
 
 def _check_shape(doc: dict[str, Any], kind: str) -> None:
     """The structure injection relies on, with messages that say what is wrong and where."""
-    meta_path, spec_path = _pod_paths(kind)
+    meta_path, spec_path = pod_paths(kind)
     top_meta = doc.get("metadata")
     if top_meta is not None and not isinstance(top_meta, dict):
         raise _shape_error(("metadata",), "must be a mapping", top_meta)
     for key, expected in _METADATA_SHAPE.items():
         _check_field(top_meta or {}, ("metadata", key), expected)
-    if kind != "Pod" and not isinstance(_get(doc, spec_path[:-1]), dict):
+    if kind != "Pod" and not isinstance(get_path(doc, spec_path[:-1]), dict):
         where = ".".join(spec_path[:-1])
         raise InjectionError(
             f"{kind} has no pod template: {where} is required",
             data_path=_existing_prefix(doc, spec_path[:-1]),
         )
-    spec = _get(doc, spec_path)
+    spec = get_path(doc, spec_path)
     if not isinstance(spec, dict):
         raise InjectionError(
             f"{kind} has no pod spec: {'.'.join(spec_path)} must be a mapping",
@@ -320,7 +320,7 @@ def _check_shape(doc: dict[str, Any], kind: str) -> None:
                         "must be a port number",
                         number,
                     )
-    meta = _get(doc, meta_path)
+    meta = get_path(doc, meta_path)
     if meta is not None and not isinstance(meta, dict):
         raise _shape_error(meta_path, "must be a mapping", meta)
     for key, expected in _METADATA_SHAPE.items():
