@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import PrivateAttr
 
-from meshinject.config import defaults
+from meshinject.config import defaults, scalars
 from meshinject.config.documents import read_inject_config, read_iop, read_mesh, read_values
 from meshinject.config.fieldtypes import StrictModel
 from meshinject.config.injector import InjectConfigFile, InjectorSettings, TemplateSource
@@ -96,7 +96,8 @@ def build_config(sources: ConfigSources) -> Config:
 
     values_model = validate(Values, values, vprov, Location("<values>"))
     mesh_model = validate(MeshConfigModel, mesh, mprov, Location("<mesh config>"))
-    env = (values_model.pilot.env if values_model.pilot else None) or {}
+    raw_env = (values_model.pilot.env if values_model.pilot else None) or {}
+    env = {key: scalars.to_text(value) for key, value in raw_env.items() if value is not None}
     global_ = values_model.global_
     return Config(
         istio_version=defaults.ISTIO_VERSION,

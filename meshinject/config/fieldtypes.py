@@ -33,6 +33,20 @@ def _string_map(value: Any) -> dict[str, str]:
     return {str(k): scalars.to_text(v) for k, v in value.items()}
 
 
+def _scalar_map(value: Any) -> dict[str, Any]:
+    """A map of scalars that keep their YAML type (Istio's `pilot.env` is a Struct)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping, got {scalars.show(value)}")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, dict | list):
+            raise ValueError(
+                f"{key}: expected a string, number or boolean, got {scalars.show(item)}"
+            )
+        out[str(key)] = item
+    return out
+
+
 def _selector_list(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ValueError(f"expected a list of label selectors, got {scalars.show(value)}")
@@ -57,6 +71,7 @@ Quantity = Annotated[str | int | float, _checked(scalars.to_quantity)]
 QuantityMap = Annotated[dict[str, Quantity], _checked(_quantity_map)]
 Duration = Annotated[str, _checked(scalars.to_duration)]
 StringMap = Annotated[dict[str, str], _checked(_string_map)]
+ScalarMap = Annotated[dict[str, Any], _checked(_scalar_map)]
 Selectors = Annotated[list[dict[str, Any]], _checked(_selector_list)]
 InboundPorts = Annotated[str, _checked(lambda v: scalars.to_port_list(v, wildcard=True))]
 PortList = Annotated[str, _checked(lambda v: scalars.to_port_list(v, wildcard=False))]

@@ -22,6 +22,7 @@ from meshinject.config.fieldtypes import (
     Port,
     PortList,
     QuantityMap,
+    ScalarMap,
     Selectors,
     StrictModel,
     StringMap,
@@ -195,7 +196,7 @@ class PilotValues(StrictModel):
     crlConfigMapName: Text | None = None
     deploymentLabels: Any = None
     enabled: Any = None
-    env: StringMap | None = None
+    env: ScalarMap | None = None
     envVarFrom: Any = None
     extraContainerArgs: Any = None
     hub: Any = None

@@ -37,9 +37,14 @@ class GoTemplate:
         self.name = name
         self.trees = dict(trees)
 
-    def execute(self, data: Any, *, funcs: Mapping[str, Func] | None = None) -> str:
-        """Render the template with `data` as dot and `$`; `funcs` add or override."""
-        executor = Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs)
+    def execute(
+        self, data: Any, *, funcs: Mapping[str, Func] | None = None, strict: bool = False
+    ) -> str:
+        """Render the template with `data` as dot and `$`; `funcs` add or override.
+
+        `strict`: an action that would print `<no value>`, `<nil>`, `%!...` or `map[...]`
+        is an error at that action instead."""
+        executor = Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs, strict=strict)
         return executor.run(self.name, data)
 
     def __repr__(self) -> str:
@@ -56,9 +61,16 @@ def parse_template(text: str, name: str) -> GoTemplate:
     return _parse_cached(text, name)
 
 
-def render_string(text: str, name: str, data: Any, funcs: Mapping[str, Func] | None = None) -> str:
+def render_string(
+    text: str,
+    name: str,
+    data: Any,
+    funcs: Mapping[str, Func] | None = None,
+    *,
+    strict: bool = False,
+) -> str:
     """Parse (cached) and execute in one call."""
-    return parse_template(text, name).execute(data, funcs=funcs)
+    return parse_template(text, name).execute(data, funcs=funcs, strict=strict)
 
 
 __all__ = [

@@ -25,6 +25,13 @@ class StringMap(dict[str, str]):
     GO_TYPE = "map[string]string"
 
 
+def _zero_of(mapping: Mapping[str, Any]) -> Any:
+    """The value `index` gives for a missing key: a typed map's element zero value, else nil."""
+    if isinstance(mapping, StringMap):
+        return ""
+    return getattr(mapping, "zero", None)
+
+
 def _nil(value: Any) -> bool:
     return value is None or value is MISSING
 
@@ -106,7 +113,7 @@ def go_index(item: Raw, *indexes: Raw) -> Any:
                 raise FuncError("value is nil; should be of type string")
             if not isinstance(index, str):
                 raise FuncError(f"value has type {go_type(index)}; should be string")
-            item = item[index] if index in item else "" if isinstance(item, StringMap) else None
+            item = item[index] if index in item else _zero_of(item)
         else:
             raise FuncError(f"can't index item of type {go_type(item)}")
     return item

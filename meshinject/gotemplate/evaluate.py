@@ -42,6 +42,8 @@ from .values import ExecError, FuncError, get_field, is_true
 
 Func = Callable[..., Any]
 MAX_DEPTH = 100
+# What Go prints for unset or mistyped values; never acceptable in an injected pod.
+UNSET_MARKERS = ("<no value>", "<nil>", "%!", "map[")
 
 
 class _NoFinal:
@@ -79,6 +81,8 @@ class Executor:
         table: Mapping[str, Func],
         builtins: Mapping[str, Func],
         funcs: Mapping[str, Func] | None,
+        *,
+        strict: bool = False,
     ) -> None:
         self.trees = trees
         self.source_name = source_name
@@ -89,6 +93,7 @@ class Executor:
         self.vars: list[list[Any]] = []
         self.current = source_name
         self.depth = 0
+        self.strict = strict
 
     # -- errors -----------------------------------------------------------------------
     def error(self, node: Node, message: str) -> TemplateError:
@@ -174,10 +179,23 @@ class Executor:
 
     def printable(self, node: Node, value: Any) -> str:
         if value is MISSING or value is None:
-            return "<no value>"
-        if callable(value) and not isinstance(value, Mapping | list | str):
+            text = "<no value>"
+        elif callable(value) and not isinstance(value, Mapping | list | str):
             raise self.error(node, f"can't print value of type {go_type(value)}")
-        return format_value(value)
+        else:
+            try:
+                text = format_value(value)
+            except ExecError as exc:
+                raise self.error(node, str(exc)) from None
+        if self.strict:
+            marker = next((m for m in UNSET_MARKERS if m in text), None)
+            if marker is not None:
+                raise self.error(
+                    node,
+                    f"{describe(node)} printed {marker!r} (a value the template reads is"
+                    " unset or of the wrong type); refusing to write it",
+                )
+        return text
 
     def walk_if_or_with(self, dot: Any, node: BranchNode) -> None:
         mark = len(self.vars)

@@ -70,6 +70,12 @@ def marshal(
         return float_text(value)
     if isinstance(value, str):
         return quote(value, escape_html)
+    if hasattr(value, "go_json"):
+        from .gotypes import go_json
+
+        return marshal(
+            go_json(value), sort_keys=False, escape_html=escape_html, indent=indent, level=level
+        )
     kw: dict[str, Any] = {"sort_keys": sort_keys, "escape_html": escape_html, "indent": indent}
     inner = "\n" + indent * (level + 1) if indent else ""
     outer = "\n" + indent * level if indent else ""

@@ -272,6 +272,9 @@ def _emit_item(head: str, item: Any, indent: int, out: list[str], in_sequence: b
 
 def marshal(value: Any) -> str:
     """sigs.k8s.io/yaml.Marshal: YAML text ending in a newline."""
+    from .gotypes import go_json
+
+    value = go_json(value)
     if isinstance(value, Mapping):
         if not value:
             return "{}\n"

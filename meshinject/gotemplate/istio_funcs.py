@@ -2,23 +2,23 @@
 
 Istio registers these over Sprig's, so where names clash (`indent`, `contains`,
 `toYaml`, `env`) Istio's version wins: `indent N s` pads every line but the first,
-`toYaml` keeps its trailing newline, `env NAME default` returns the default (rendering
-is hermetic). Kubernetes objects are the JSON-shaped dicts of the data model, so
-`annotation .ObjectMeta ...` reads `annotations` and `includeInboundPorts` reads
-`ports[].containerPort`. `structToJSON` and `protoToJSON` keep a dict's insertion
-order (the caller supplies Go's field order); the ProxyConfig default-stripping that
-Istio's `protoToJSON` does is also the caller's job.
+`toYaml` keeps its trailing newline, `env NAME default` reads the injecting process's
+environment as istioctl does. Kubernetes objects are the typed structs of `kubetypes`
+(plain JSON-shaped dicts are read too), so `annotation .ObjectMeta ...` reads
+`.Annotations` and `includeInboundPorts` reads `.Ports[].ContainerPort`. `structToJSON`
+writes Go's field order; `protoToJSON` of a ProxyConfig drops its default-valued fields
+first, as Istio's `cleanProxyConfig` does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import gojson, goyaml
-from .evaluate import Unsupported
 from .printing import format_value
 from .values import FuncError, field_key
 
@@ -29,7 +29,9 @@ def _field(obj: Any, name: str) -> Any:
     if isinstance(obj, Mapping):
         key = field_key(obj, name)
         return obj[key] if key is not None else None
-    return getattr(obj, name, None)
+    if obj is None:
+        return None
+    return getattr(obj, name[:1].upper() + name[1:], None)
 
 
 def format_duration(value: Any) -> str:
@@ -135,6 +137,8 @@ def annotation(meta: Any, name: str, default: Any) -> str:
     if meta is None:
         raise FuncError("invalid value; expected v1.ObjectMeta")
     annotations = _field(meta, "annotations") or {}
+    if not isinstance(annotations, Mapping):
+        raise FuncError("wrong type for value; expected v1.ObjectMeta")
     if name in annotations:
         return format_value(annotations[name])
     return format_value(default)
@@ -168,8 +172,24 @@ def struct_to_json(value: Any) -> str:
         return "{}"
 
 
-# The data holds no protobuf messages, only their JSON shape: same as structToJSON.
-proto_to_json = struct_to_json
+def proto_to_json(value: Any) -> str:
+    """protojson of a message; a ProxyConfig first loses its default-valued fields."""
+    from .gotypes import ProtoMessage
+
+    if value is None:
+        return "{}"
+    if isinstance(value, ProtoMessage):
+        raw = value.raw()
+        if raw is None:
+            return "{}"
+        if value.GO_TYPE == "*v1alpha1.ProxyConfig":
+            from meshinject.config.proxyconfig import proxy_config_json
+
+            return proxy_config_json(dict(raw))
+        return gojson.marshal(dict(raw), sort_keys=False)
+    if isinstance(value, Mapping):
+        return struct_to_json(value)
+    raise FuncError(f"wrong type for value; expected proto.Message; got {type(value).__name__}")
 
 
 def to_yaml_istio(value: Any) -> str:
@@ -206,12 +226,17 @@ def append_multus_network(existing: str, network: str) -> str:
             networks = json.loads(existing)
         except ValueError:
             return existing
-        if not isinstance(networks, list):
+        if not isinstance(networks, list) or not all(isinstance(n, dict) for n in networks):
             return existing
+        namespace, _, name = network.rpartition("/")
         for net in networks:
-            if isinstance(net, dict) and net.get("name") == network:
+            if net.get("name") == name and (net.get("namespace") or "") == namespace:
                 return existing
-        return existing[:i] + f', {{"name": "{network}"}}' + existing[i:]
+        if namespace:
+            entry = f', {{"name": "{name}", "namespace": "{namespace}"}}'
+        else:
+            entry = f', {{"name": "{name}"}}'
+        return existing[:i] + entry + existing[i:]
     for net in existing.split(","):
         if net.strip() == network:
             return existing
@@ -219,8 +244,9 @@ def append_multus_network(existing: str, network: str) -> str:
 
 
 def env_istio(key: str, default: str) -> str:
-    """Istio reads istiod's environment; meshinject renders hermetically: the default."""
-    return default
+    """The injecting process's environment variable `key`, or `default` when unset/empty
+    (as istioctl and istiod do)."""
+    return os.environ.get(key, "") or default
 
 
 def omit(m: dict[str, str] | None, *keys: str) -> dict[str, Any]:
@@ -246,11 +272,81 @@ def to_json_map(*maps: dict[str, str] | None) -> str:
 
 
 def omit_nil(value: Any) -> Any:
+    """Drop nils from maps and lists, recursively; a map or list left empty becomes nil."""
+    cleaned, _ = _omit_nil(value)
+    return cleaned
+
+
+def _omit_nil(value: Any) -> tuple[Any, bool]:
+    if value is None:
+        return None, True
     if isinstance(value, Mapping):
-        return {k: omit_nil(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [omit_nil(v) for v in value]
-    return value
+        if not any(_omit_nil(v)[1] for v in value.values()):
+            return value, False
+        out = {k: c for k, c in ((k, omit_nil(v)) for k, v in value.items()) if c is not None}
+        return (out or None), True
+    if isinstance(value, list | tuple):
+        if not any(_omit_nil(v)[1] for v in value):
+            return value, False
+        items = [c for c in (omit_nil(v) for v in value) if c is not None]
+        return (items or None), True
+    return value, False
+
+
+def otel_resource_attributes(
+    mesh: Any, annotations: Any, labels: Any, namespace: str, containers: Any
+) -> str:
+    """OTEL_RESOURCE_ATTRIBUTES when an OpenTelemetry provider asks for semantic conventions."""
+    providers = _call_getter(mesh, "ExtensionProviders") or []
+    enabled = False
+    for provider in providers:
+        otel = _call_getter(provider, "Opentelemetry")
+        if otel and format_value(_call_getter(otel, "ServiceAttributeEnrichment")) == (
+            "OTEL_SEMANTIC_CONVENTIONS"
+        ):
+            enabled = True
+            break
+    if not enabled:
+        return ""
+    ann = annotations or {}
+    lab = labels or {}
+    items = list(containers or [])
+    attrs: list[str] = []
+    if ann.get("resource.opentelemetry.io/service.namespace"):
+        attrs.append("service.namespace=" + ann["resource.opentelemetry.io/service.namespace"])
+    elif namespace:
+        attrs.append("service.namespace=" + namespace)
+    if ann.get("resource.opentelemetry.io/service.version"):
+        attrs.append("service.version=" + ann["resource.opentelemetry.io/service.version"])
+    elif lab.get("app.kubernetes.io/version"):
+        attrs.append("service.version=" + lab["app.kubernetes.io/version"])
+    elif len(items) == 1:
+        tag, digest = _image_tag_digest(str(_field(items[0], "image") or ""))
+        version = f"{tag}@{digest}" if tag and digest else (digest or tag)
+        if version:
+            attrs.append("service.version=" + version)
+    if ann.get("resource.opentelemetry.io/service.instance.id"):
+        attrs.append("service.instance.id=" + ann["resource.opentelemetry.io/service.instance.id"])
+    elif items:
+        attrs.append(f"service.instance.id={namespace}.$(POD_NAME).{_field(items[0], 'name')}")
+    return ",".join(attrs)
+
+
+def _call_getter(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return _field(obj, name)
+    getter = getattr(obj, "Get" + name, None)
+    return getter() if callable(getter) else None
+
+
+def _image_tag_digest(image: str) -> tuple[str, str]:
+    digest = ""
+    if "@" in image:
+        image, digest = image.split("@", 1)
+    slash, colon = image.rfind("/"), image.rfind(":")
+    return (image[colon + 1 :] if colon > slash else ""), digest
 
 
 ISTIO: dict[str, Callable[..., Any]] = {
@@ -279,7 +375,5 @@ ISTIO: dict[str, Callable[..., Any]] = {
     "toJsonMap": to_json_map,
     "mergeMaps": merge_maps,
     "omitNil": omit_nil,
-    "otelResourceAttributes": Unsupported(
-        "its inputs (OpenTelemetry resource detection) are not modelled by meshinject"
-    ),
+    "otelResourceAttributes": otel_resource_attributes,
 }

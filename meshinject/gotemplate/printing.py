@@ -137,6 +137,9 @@ def format_value(value: Any) -> str:
         return value
     if value is None or value is MISSING:
         return "<nil>"
+    hook = getattr(value, "__go_format__", None)
+    if hook is not None:
+        return str(hook())
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

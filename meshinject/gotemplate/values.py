@@ -38,7 +38,8 @@ def is_true(value: Any) -> bool:
         return value != 0
     if isinstance(value, str | list | tuple | Mapping):
         return len(value) > 0
-    return True
+    typed = go_truth(value)
+    return True if typed is None else typed
 
 
 def is_empty(value: Any) -> bool:
@@ -70,7 +71,11 @@ def get_field(receiver: Any, name: str, args: list[Any] | None) -> Any:
     if receiver is None:
         raise ExecError(f"nil pointer evaluating interface {{}}.{name}")
     if isinstance(receiver, Mapping):
-        key = field_key(receiver, name)
+        key = (
+            (name if name in receiver else None)
+            if _is_go_map(receiver)
+            else field_key(receiver, name)
+        )
         if key is None:
             if args:
                 raise ExecError(f"{name} is not a method but has arguments")
@@ -83,16 +88,30 @@ def get_field(receiver: Any, name: str, args: list[Any] | None) -> Any:
         if args:
             raise ExecError(f"{name} is not a method but has arguments")
         return value
-    if isinstance(receiver, str | int | float | bool | list | tuple):
+    if isinstance(receiver, str | int | float | bool | list | tuple) and not hasattr(
+        receiver, "GO_TYPE"
+    ):
         raise ExecError(f"can't evaluate field {name} in type {go_type(receiver)}")
     attr = getattr(receiver, name, MISSING)
     if attr is MISSING:
-        raise ExecError(f"can't evaluate field {name} in type {type(receiver).__name__}")
+        raise ExecError(f"can't evaluate field {name} in type {go_type(receiver)}")
     if callable(attr):
         return attr(*(args or []))
     if args:
         raise ExecError(f"{name} is not a method but has arguments")
     return attr
+
+
+def _is_go_map(value: Any) -> bool:
+    from .gotypes import GoMap
+
+    return isinstance(value, GoMap)
+
+
+def go_truth(value: Any) -> bool | None:
+    from .gotypes import go_truth as typed_truth
+
+    return typed_truth(value)
 
 
 def _needs_arguments(fn: Any) -> bool:

@@ -16,6 +16,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import Workload, build_context
+from meshinject.inject.gonormal import normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
@@ -76,7 +77,7 @@ def inject_pod(
     template_pod: dict[str, Any] = {}
     for name in names:
         text = render_template(name, context, settings, stripped, workload)
-        overlay = parse_template_output(text, name)
+        overlay = normalise_pod_overlay(parse_template_output(text, name))
         template_pod = strategic_merge(template_pod, overlay)
         merged = strategic_merge(merged, overlay)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from meshinject.errors import InjectionError
+from meshinject.errors import InjectionError, Location, TemplateError
 from meshinject.inject.context import Workload
 from meshinject.inject.render import builtin_template_names, render_builtin
 from meshinject.inject.settings import InjectSettings
+from meshinject.inject.template_data import SidecarTemplateData, sidecar_template_data
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 
@@ -48,26 +49,18 @@ def select_templates(annotations: dict[str, Any], settings: InjectSettings) -> l
 
 def go_template_data(
     context: dict[str, Any], settings: InjectSettings, pod: dict[str, Any], workload: Workload
-) -> dict[str, Any]:
-    """The data a Go template sees, shaped like Istio's SidecarTemplateData."""
-    proxy_config = dict(context["proxy_config"])
-    hold = proxy_config.get("holdApplicationUntilProxyStarts")
-    proxy_config["HoldApplicationUntilProxyStarts"] = {"GetValue": lambda: bool(hold)}
-    return {
-        "TypeMeta": {"APIVersion": workload.api_version, "Kind": workload.kind},
-        "DeploymentMeta": {"Name": workload.name, "Namespace": workload.namespace},
-        "ObjectMeta": pod.get("metadata") or {},
-        "Spec": pod.get("spec") or {},
-        "ProxyConfig": proxy_config,
-        "MeshConfig": settings.mesh,
-        "Values": settings.values,
-        "Revision": settings.revision,
-        "ProxyImage": context["proxy_image"],
-        "ProxyUID": context["validation_uid"],
-        "ProxyGID": context["validation_gid"],
-        "NativeSidecars": context["native_sidecar"],
-        "CompliancePolicy": context["compliance_policy"],
-    }
+) -> SidecarTemplateData:
+    """The data a Go template sees: Istio's SidecarTemplateData, typed."""
+    return sidecar_template_data(
+        settings=settings,
+        pod=pod,
+        workload=workload,
+        proxy_config=context["proxy_config"],
+        native_sidecars=context["native_sidecar"],
+        proxy_uid=context["validation_uid"],
+        proxy_gid=context["validation_gid"],
+        compliance_policy=context["compliance_policy"],
+    )
 
 
 def render_template(
@@ -83,4 +76,8 @@ def render_template(
     from meshinject.gotemplate import render_string
 
     data = go_template_data(context, settings, pod, workload)
-    return render_string(custom.text, name, data)
+    try:
+        return render_string(custom.text, name, data, strict=True)
+    except TemplateError as exc:
+        # Located at the template (its file and where it is defined there), not the input.
+        raise TemplateError(exc.message, Location(custom.origin or "<template>")) from None

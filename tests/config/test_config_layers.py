@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from meshinject.config import ISTIO_VERSION, ConfigSources, build_config
 from meshinject.config.merge import deep_merge
+from meshinject.inject.settings import settings_from_config
 
 
 def test_deep_merge_merges_maps_replaces_lists_and_null_deletes() -> None:
@@ -51,9 +52,11 @@ def test_values_file_deep_merges_and_null_deletes() -> None:
     assert config.values.global_.proxy.statusPort == 15020
 
 
-def test_pilot_env_values_become_strings() -> None:
+def test_P8_pilot_env_values_keep_their_type_and_are_read_as_strings() -> None:
     config = build_config(ConfigSources(values_files=[fixture("team-values.yaml")]))
-    assert config.values_dict()["pilot"]["env"] == {
+    env = config.values_dict()["pilot"]["env"]
+    assert env == {"ENABLE_NATIVE_SIDECARS": False, "PILOT_ENABLE_X": 1}
+    assert settings_from_config(config).pilot_env == {
         "ENABLE_NATIVE_SIDECARS": "false",
         "PILOT_ENABLE_X": "1",
     }

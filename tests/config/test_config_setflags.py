@@ -72,7 +72,7 @@ def test_set_applies_last_and_is_typed() -> None:
     )
     values = config.values_dict()
     assert config.native_sidecars_setting == "true"
-    assert values["pilot"]["env"]["ENABLE_NATIVE_SIDECARS"] == "true"
+    assert values["pilot"]["env"]["ENABLE_NATIVE_SIDECARS"] is True  # typed, as Istio keeps pilot.env (P8)
     assert values["global"]["proxy"]["statusPort"] == 15021
     assert values["global"]["imagePullSecrets"] == ["first"]
     assert "cpu" not in values["global"]["proxy"]["resources"]["limits"]

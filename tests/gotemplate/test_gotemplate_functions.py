@@ -285,11 +285,6 @@ def test_function(text: str, expected: str) -> None:
             'function "snakecase" is not supported: this Sprig function is'
             " not implemented by meshinject",
         ),
-        (
-            "{{ otelResourceAttributes }}",
-            'function "otelResourceAttributes" is not supported: its'
-            " inputs (OpenTelemetry resource detection) are not modelled by meshinject",
-        ),
     ],
 )
 def test_function_errors(text: str, message: str) -> None:
