@@ -72,7 +72,8 @@ def test_set_applies_last_and_is_typed() -> None:
     )
     values = config.values_dict()
     assert config.native_sidecars_setting == "true"
-    assert values["pilot"]["env"]["ENABLE_NATIVE_SIDECARS"] is True  # typed, as Istio keeps pilot.env (P8)
+    # pilot.env keeps its YAML types, as Istio's values Struct does (P8)
+    assert values["pilot"]["env"]["ENABLE_NATIVE_SIDECARS"] is True
     assert values["global"]["proxy"]["statusPort"] == 15021
     assert values["global"]["imagePullSecrets"] == ["first"]
     assert "cpu" not in values["global"]["proxy"]["resources"]["limits"]
