@@ -9,6 +9,7 @@ JSON and env vars must stay exactly Istio's) is explained in `meshinject.uninjec
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,8 +113,9 @@ _ACTIONS = ("httpGet", "tcpSocket", "grpc")
 # What an injection adds to the pod's labels and annotations, in the order it adds them.
 # Added keys are appended, so they form the tail of the mapping in this order; see
 # `_trailing_additions`.
+TLS_MODE = "security.istio.io/tlsMode"
 LABEL_ORDER = (
-    "security.istio.io/tlsMode",
+    TLS_MODE,
     "networking.istio.io/tunnel",
     "service.istio.io/canonical-name",
     "service.istio.io/canonical-revision",
@@ -278,7 +280,17 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
         return True
 
     order = ANNOTATION_ORDER + tuple(k for k in injected_annotations if k not in ANNOTATION_ORDER)
-    for key in _trailing_additions(ann, order, our_annotation, frozenset({STATUS, OVERRIDES})):
+    added = _trailing_additions(ann, order, our_annotation, frozenset({STATUS, OVERRIDES}))
+    # istioctl sorts Istio's keys in among the user's (Go writes maps sorted), so they are
+    # not a tail; meshinject's own output never has sorted annotations (it appends
+    # `default-logs-container` before `default-container`, `port` before `path`).
+    istioctl = _go_sorted(annotations)
+    if istioctl:
+        always = (*_ALWAYS_ANNOTATIONS, *prom_fields)
+        added |= {key for key in always if key in ann and our_annotation(key, ann[key])}
+        if not recorded and _agent_scrape(ann):
+            added |= set(prom_fields) & set(ann)
+    for key in added:
         del ann[key]
 
     if labels is not None:
@@ -297,7 +309,15 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
                 return str(value) == derived
             return True
 
-        for key in _trailing_additions(labels, LABEL_ORDER, our_label):
+        added = _trailing_additions(labels, LABEL_ORDER, our_label)
+        if istioctl:
+            added |= {
+                key for key in _ALWAYS_LABELS if key in labels and our_label(key, labels[key])
+            }
+        # Meshed clients send mTLS to every pod labelled so: never keep it without a sidecar.
+        if labels.get(TLS_MODE) == "istio":
+            added.add(TLS_MODE)
+        for key in added:
             del labels[key]
         if labels:
             out_meta["labels"] = labels
@@ -308,6 +328,37 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     else:
         out_meta.pop("annotations", None)
     return out
+
+
+# What Istio's templates add to every pod, with values they compute: in a workload that
+# istioctl wrote, these are taken as added wherever they are. The others
+# (traffic.sidecar.istio.io/*, interception mode, networks...) carry the user's values.
+_ALWAYS_ANNOTATIONS = (
+    "istio.io/rev",
+    "kubectl.kubernetes.io/default-logs-container",
+    "kubectl.kubernetes.io/default-container",
+)
+_ALWAYS_LABELS = (
+    TLS_MODE,
+    "networking.istio.io/tunnel",
+    "service.istio.io/canonical-name",
+    "service.istio.io/canonical-revision",
+)
+
+
+def _go_sorted(mapping: dict[str, Any]) -> bool:
+    """Keys in sorted order, as Go writes a map (so `istioctl kube-inject` wrote them)."""
+    keys = list(mapping)
+    return len(keys) > 1 and all(a < b for a, b in itertools.pairwise(keys))
+
+
+def _agent_scrape(annotations: dict[str, Any]) -> bool:
+    """The Prometheus annotations point at the agent: a port number and, if set, the
+    agent's path and scrape "true" (istiod clears these on re-injection too)."""
+    port = annotations.get(prometheus.PORT)
+    path = annotations.get(prometheus.PATH, prometheus.AGENT_PATH)
+    scrape = annotations.get(prometheus.SCRAPE, "true")
+    return str(port).isdigit() and path == prometheus.AGENT_PATH and scrape == "true"
 
 
 def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None:
