@@ -493,6 +493,10 @@ def _processed(
         FileJob(path, stdin if path == "-" and stdin is not None else Source(path), sink)
         for path in iter_paths(paths)
     ]
+    if operation == "inject":  # Namespace objects in any input apply to the whole run
+        from meshinject.run_namespaces import with_run_namespaces
+
+        request = with_run_namespaces(request, (job.source for job in files))
     total = sum(job.source.size() for job in files)
     engine = Engine(request, operation, resolve_jobs(jobs, total))  # type: ignore[arg-type]
     yield from engine.run(files)
@@ -580,6 +584,9 @@ def _print_report(console: Any, report: Report, *, quiet: bool) -> None:
                 console.print(f"[yellow]warning[/yellow]: {_escape(where)}: {_escape(warning)}")
             if w.outcome == "skipped":
                 console.print(f"skipped {_escape(where)}: {_escape(w.reason)}")
+            elif w.outcome == "removed":
+                verb = "would remove" if report.check else "removed"
+                console.print(f"{verb} the sidecar of {_escape(where)}: {_escape(w.reason)}")
     if not quiet:
         from meshinject.progress import print_summary
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from meshinject.report import Report
 
+_DECISIONS = {"injected": "inject", "skipped": "skip", "removed": "remove"}
+
 
 def explain_rows(report: Report) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
@@ -27,7 +29,7 @@ def explain_rows(report: Report) -> list[dict[str, Any]]:
                     "kind": w.kind,
                     "name": w.name,
                     "namespace": w.namespace,
-                    "decision": {"injected": "inject", "skipped": "skip"}.get(w.outcome, "error"),
+                    "decision": _DECISIONS.get(w.outcome, "error"),
                     "revision": w.revision or None,
                     "rule": w.rule,
                     "reason": w.reason,
@@ -54,9 +56,11 @@ def render_explain(report: Report, fmt: str, *, console: Any) -> None:
         if "kind" not in row:
             table.add_row(row["file"], "", "", "[red]error[/red]", row["error"], "")
             continue
-        decision = {"inject": "[green]inject[/green]", "skip": "[yellow]skip[/yellow]"}.get(
-            row["decision"], "[red]error[/red]"
-        )
+        decision = {
+            "inject": "[green]inject[/green]",
+            "skip": "[yellow]skip[/yellow]",
+            "remove": "[magenta]remove[/magenta]",
+        }.get(row["decision"], "[red]error[/red]")
         why = row["error"] or row["reason"]
         if row["warnings"]:
             why += "".join(f"\n[yellow]! {w}[/yellow]" for w in row["warnings"])

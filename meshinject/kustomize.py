@@ -278,6 +278,8 @@ def _workload_note(w: Any) -> str:
     notes = [f"warning: {where}: {warning}" for warning in w.warnings]
     if w.outcome == "skipped":
         notes.append(f"skipped {where}: {w.reason}")
+    elif w.outcome == "removed":
+        notes.append(f"removed the sidecar of {where}: {w.reason}")
     return "; ".join(notes)
 
 
@@ -346,6 +348,8 @@ def inject_items(items: list[Any], request: Any) -> tuple[list[Any], list[dict[s
             results.append(_result("warning", warning, ref, item))
         if w.outcome == "skipped":
             results.append(_result("info", f"skipped: {w.reason}", ref, item))
+        elif w.outcome == "removed":
+            results.append(_result("info", f"sidecar removed: {w.reason}", ref, item))
         elif w.outcome == "injected":
             revision = f" (revision {w.revision})" if w.revision else ""
             results.append(_result("info", f"injected{revision}", ref, item))

@@ -19,7 +19,7 @@ JSON report (`"schema": 1`)::
      "files": [{"path": "k8s/app.yaml", "changed": true, "written": false,
                 "errors": [ERROR, ...],
                 "workloads": [{"kind": "Deployment", "name": "web", "namespace": "shop",
-                               "decision": "inject|skip|error", "reason": "...",
+                               "decision": "inject|skip|remove|error", "reason": "...",
                                "rule": "...", "revision": "default", "templates": ["sidecar"],
                                "changed": true, "warnings": [], "error": ERROR|null}]}]}
     ERROR = {"message": "...", "type": "InputError", "path": "...", "line": 3, "column": 5}
@@ -48,7 +48,7 @@ FORMAT_HELP = (
     "annotations (default when GITHUB_ACTIONS=true). json: one machine-readable report, "
     "on stdout when stdout carries no YAML (-i, --check, -o FILE), else on stderr."
 )
-_DECISIONS = {"injected": "inject", "skipped": "skip", "failed": "error"}
+_DECISIONS = {"injected": "inject", "skipped": "skip", "removed": "remove", "failed": "error"}
 
 
 def default_format(environ: Mapping[str, str] | None = None) -> Format:
@@ -94,7 +94,7 @@ def report_json(
                     "rule": w.rule or None,
                     "revision": w.revision or None,
                     "templates": list(w.templates),
-                    "changed": w.outcome == "injected" and result.changed,
+                    "changed": w.outcome in ("injected", "removed") and result.changed,
                     "warnings": list(w.warnings),
                     "error": error_json(w.error) if w.error is not None else None,
                     **({"item": w.item} if w.item is not None else {}),
@@ -193,7 +193,7 @@ def github_commands(
             names = [
                 f"{w.kind} {w.namespace}/{w.name}"
                 for w in (stream.workloads if stream else [])
-                if w.outcome == "injected"
+                if w.outcome in ("injected", "removed")
             ]
             what = f" ({', '.join(names)})" if names else ""
             fix = "meshinject -i" if operation == "inject" else "meshinject uninject -i"

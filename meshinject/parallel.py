@@ -16,7 +16,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from meshinject.errors import MeshInjectError
@@ -237,7 +237,7 @@ class Engine:
 
 def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> ChunkResult:
     if task.namespaces is not None:
-        request = replace(request, namespaces={**request.namespaces, **task.namespaces})
+        request = request.with_namespaces(task.namespaces)
     docs = [RawDocument(*doc) for doc in task.docs]
     return transform_documents(
         docs,

@@ -114,6 +114,11 @@ def summary_table(report: Report) -> Any:
         ("files failed", len(report.failed), "red"),
         (injected_label, counts["injected"], "green"),
         ("workloads skipped", counts["skipped"], "yellow"),
+        (
+            "sidecars that would be removed" if report.check else "sidecars removed",
+            counts["removed"],
+            "yellow",
+        ),
         ("workloads failed", counts["failed"], "red"),
         ("documents passed through", counts["passed"], ""),
     ]

@@ -55,7 +55,7 @@ class Report:
         return EXIT_OK
 
     def counts(self) -> dict[str, int]:
-        injected = skipped = failed = passed = 0
+        injected = skipped = removed = failed = passed = 0
         for f in self.files:
             if f.stream is None:
                 continue
@@ -68,9 +68,17 @@ class Report:
                     injected += 1
                 elif w.outcome == "skipped":
                     skipped += 1
+                elif w.outcome == "removed":
+                    removed += 1
                 else:
                     failed += 1
-        return {"injected": injected, "skipped": skipped, "failed": failed, "passed": passed}
+        return {
+            "injected": injected,
+            "skipped": skipped,
+            "removed": removed,
+            "failed": failed,
+            "passed": passed,
+        }
 
     def summary(self) -> str:
         c = self.counts()
@@ -78,6 +86,11 @@ class Report:
         parts = [
             f"{c['injected']} workload{'s' if c['injected'] != 1 else ''} {verb}",
             f"{c['skipped']} skipped",
+        ]
+        if c["removed"]:
+            removed = "would be removed" if self.check else "removed"
+            parts.append(f"{c['removed']} sidecar{'s' if c['removed'] != 1 else ''} {removed}")
+        parts += [
             f"{c['passed']} document{'s' if c['passed'] != 1 else ''} passed through",
         ]
         if c["failed"] or self.failed:

@@ -69,17 +69,45 @@ def parse_kube_version(text: str | None) -> tuple[int, int] | None:
 
 
 def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
+    """`--namespace-labels`: a file (one document or several) or a folder of them."""
+    from pathlib import Path
+
+    from meshinject.files import iter_paths
+
+    folder = Path(path).is_dir()
+    found: dict[str, NamespaceInfo] = {}
+    for file in iter_paths([path]):
+        found.update(_read_namespace_file(file, in_folder=folder))
+    return found
+
+
+def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceInfo]:
     from meshinject.files import decode, read_input
-    from meshinject.yamltext import load_document
+    from meshinject.yamltext import load_document, split_stream
 
     text, _, _ = decode(read_input(path), path)
-    try:
-        data = load_document(text).data
-    except InputError as exc:  # a YAML problem in this file is a configuration error
-        raise ConfigError(
-            exc.message, Location(path, exc.location.line, exc.location.column)
-        ) from None
-    return parse_namespace_labels(data, source=path)
+    docs = [doc for doc in split_stream(text) if doc.text.strip(" \t\n-")]
+    found: dict[str, NamespaceInfo] = {}
+    for doc in docs:
+        try:
+            data = load_document(doc.text).data
+        except InputError as exc:  # a YAML problem in this file is a configuration error
+            line = exc.location.line + doc.start_line - 1 if exc.location.line else 0
+            raise ConfigError(exc.message, Location(path, line, exc.location.column)) from None
+        several = len(docs) > 1
+        line = doc.start_line + _first_content_line(doc.text) - 1 if several else 0
+        found.update(
+            parse_namespace_labels(data, source=path, line=line, other_kinds=several or in_folder)
+        )
+    return found
+
+
+def _first_content_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return number
+    return 1
 
 
 def build_request(options: RunOptions) -> InjectionRequest:
@@ -142,6 +170,7 @@ def build_request(options: RunOptions) -> InjectionRequest:
         namespaces=namespaces,
         settings_for_revision=settings_for,
         output_style=options.output_style,
+        auto_mode=options.mode is None and mode == "manual",
     )
 
 

@@ -8,9 +8,10 @@ spliced into their own text. It never reads files, prints or exits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from meshinject.desired_state import mark_changes
 from meshinject.errors import InputError, Location, MeshInjectError
 from meshinject.inject.document import (
     LIST_KINDS,
@@ -20,13 +21,14 @@ from meshinject.inject.document import (
     WorkloadReport,
     inject_document,
 )
-from meshinject.policy import namespace_from_object
+from meshinject.policy.namespaces import namespaces_in_document
 from meshinject.yamltext import RawDocument, load_document, sniff_kind, split_stream
 from meshinject.yamltext.diff import same
 from meshinject.yamltypes import yaml_type_name
 
 Operation = Literal["inject", "uninject"]
-INTERESTING_KINDS = WORKLOAD_KINDS | LIST_KINDS | {"Namespace"}
+INTERESTING_KINDS = WORKLOAD_KINDS | LIST_KINDS | {"Namespace", "NamespaceList"}
+_LISTS = LIST_KINDS | {"NamespaceList"}  # may hold Namespaces: parsed in pass 1 if they do
 
 
 @dataclass
@@ -103,7 +105,7 @@ class StreamScan:
     def request_for(self, request: InjectionRequest) -> InjectionRequest:
         if not self.changes_namespaces:
             return request
-        return replace(request, namespaces={**request.namespaces, **self.namespaces})
+        return request.with_namespaces(self.namespaces)
 
 
 def _load_checked(doc: RawDocument, *, keep_events: bool = False) -> Any:
@@ -140,7 +142,7 @@ def scan_documents(
                 continue
         else:
             scan.parse.append(name in INTERESTING_KINDS)
-            if name != "Namespace":
+            if name != "Namespace" and not (name in _LISTS and "Namespace" in doc.text):
                 continue
         try:
             loaded = _load_checked(doc)
@@ -150,15 +152,16 @@ def scan_documents(
         if keep_loaded:
             scan.loaded[doc.index] = loaded
         data = loaded.data
-        if isinstance(data, dict) and data.get("kind") == "Namespace":
+        if isinstance(data, dict):
             try:
-                info = namespace_from_object(data)
+                found = namespaces_in_document(data)
             except MeshInjectError as exc:
                 scan.errors.append((doc.index, _located(exc, doc)))
                 continue
-            scan.namespaces[info.name] = info
-            if request.namespaces.get(info.name) != info:
-                scan.changes_namespaces = True
+            for info in found:
+                scan.namespaces[info.name] = info
+                if request.namespaces.get(info.name) != info:
+                    scan.changes_namespaces = True
     return scan
 
 
@@ -229,15 +232,24 @@ def transform_documents(
         result.workloads.extend(doc_result.workloads)
         if not doc_result.workloads:
             result.passed_through += 1
-        if not doc_result.changed or (source is not loaded and same(doc_result.data, loaded.data)):
-            out.append(doc.text)  # nothing to do, or re-injection with the same config
+        reinjected = source is not loaded
+        if reinjected:
+            mark_changes(loaded.data, doc_result.workloads)
+        if not doc_result.changed and not reinjected:
+            out.append(doc.text)  # nothing to do
             continue
-        try:
-            new_text = _edit(source, doc_result.data)
-        except MeshInjectError as exc:
-            result.errors.append(_located(exc, doc))
-            out.append(doc.text)
+        if reinjected and same(doc_result.data, loaded.data):
+            out.append(doc.text)  # re-injection with the same config
             continue
+        if not doc_result.changed:
+            new_text = source.text  # policy says no sidecar: the file loses the one it had
+        else:
+            try:
+                new_text = _edit(source, doc_result.data)
+            except MeshInjectError as exc:
+                result.errors.append(_located(exc, doc))
+                out.append(doc.text)
+                continue
         out.append(new_text)
         if new_text != doc.text:
             result.changed = True

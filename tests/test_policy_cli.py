@@ -123,7 +123,10 @@ def test_explain_table_is_readable_in_a_pipe(setup: list[str]) -> None:
 
 
 def test_manual_mode_is_the_default_without_namespace_information() -> None:
-    result = CliRunner().invoke(main, ["explain", "--output", "json", "-f", "-"], input=STREAM)
+    without_namespaces = STREAM.split("---\n", 1)[1]  # the payments Namespace would count
+    result = CliRunner().invoke(
+        main, ["explain", "--output", "json", "-f", "-"], input=without_namespaces
+    )
     rows = json.loads(result.stdout)["workloads"]
     assert all(r["decision"] == "inject" for r in rows)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from meshinject.datacopy import clone
@@ -36,7 +36,8 @@ POD_TEMPLATE_KINDS = frozenset(
 WORKLOAD_KINDS = POD_TEMPLATE_KINDS | {"Pod", "CronJob"}
 LIST_KINDS = frozenset({"List"})
 
-Outcome = Literal["injected", "skipped", "failed"]
+# "removed": policy says no sidecar, and the one an injection wrote is taken out.
+Outcome = Literal["injected", "skipped", "removed", "failed"]
 
 
 @dataclass(slots=True)  # one per workload, all kept for the report: keep them small
@@ -72,6 +73,18 @@ class InjectionRequest:
     settings_for_revision: Callable[[str], InjectSettings] | None = None
     # "istio": add the Go zero-value fields istioctl's output has; "minimal": only the sidecar.
     output_style: Literal["istio", "minimal"] = "istio"
+    # No mode was asked for and none of the settings implied one: namespace labels found
+    # in the input switch the run to webhook mode.
+    auto_mode: bool = False
+
+    def with_namespaces(self, found: Mapping[str, NamespaceInfo]) -> InjectionRequest:
+        """This request with the namespaces the input declares (they win over earlier
+        sources); a namespace with injection labels chooses webhook mode if none was set."""
+        namespaces = {**self.namespaces, **found}
+        policy = self.policy
+        if self.auto_mode and any(info.has_injection_labels for info in found.values()):
+            policy = replace(policy, mode="webhook")
+        return replace(self, namespaces=namespaces, policy=policy, auto_mode=False)
 
 
 def is_workload(data: Any) -> bool:
@@ -196,7 +209,9 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         pod_meta = get_path(doc, meta_path) or {}
         spec = get_path(doc, spec_path)
         template_meta = get_path(doc, (*spec_path[:-1], "metadata")) if kind != "Pod" else pod_meta
-        decision = _decide(pod_meta, spec, template_meta, namespace, request)
+        decision = _decide(
+            kind, pod_meta, spec, template_meta, namespace=namespace, request=request
+        )
         report.reason, report.rule = decision.reason, decision.rule
         report.warnings.extend(decision.warnings)
         if not decision.inject:
@@ -205,7 +220,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         settings = request.settings
         if request.settings_for_revision is not None:
             settings = request.settings_for_revision(revision)
-        workload = _workload_identity(doc, str(meta.get("namespace") or "default"))
+        workload = _workload_identity(doc, namespace)
         pod = {"metadata": pod_meta, "spec": spec}  # inject_pod copies before changing
         uid, gid = _proxy_ids(settings, request.namespaces.get(namespace))
         result = inject_pod(pod, workload=workload, settings=settings, proxy_uid=uid, proxy_gid=gid)
@@ -437,19 +452,49 @@ def _existing_prefix(doc: Any, path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _decide(
+    kind: str,
     pod_meta: dict[str, Any],
     spec: dict[str, Any],
     template_meta: Any,
+    *,
     namespace: str,
     request: InjectionRequest,
 ) -> Decision:
-    own_namespace = template_meta.get("namespace") if isinstance(template_meta, dict) else None
-    return decide(
-        pod_labels=_str_map(pod_meta.get("labels")),
-        pod_annotations=_str_map(pod_meta.get("annotations")),
+    """Decide on the pod template's own metadata: the only metadata the webhook sees.
+
+    For every kind but CronJob that is also the metadata injection writes to. A CronJob's
+    pods are created from `spec.jobTemplate.spec.template`; istioctl reads (and writes)
+    `spec.jobTemplate.metadata` instead, so where that makes its manual decision differ,
+    the reason says so.
+    """
+    own = template_meta if isinstance(template_meta, dict) else {}
+    own_namespace = own.get("namespace")
+    policy = request.policy
+    decision = decide(
+        pod_labels=_str_map(own.get("labels")),
+        pod_annotations=_str_map(own.get("annotations")),
         host_network=spec.get("hostNetwork") is True,
         pod_namespace=str(own_namespace) if own_namespace else None,
         workload_namespace=namespace,
         namespace=request.namespaces.get(namespace),
-        settings=request.policy,
+        settings=policy,
+        known_namespaces=request.namespaces if policy.mode == "webhook" else None,
     )
+    if kind == "CronJob" and policy.mode == "manual" and pod_meta is not template_meta:
+        istioctl = decide(
+            pod_labels=_str_map(pod_meta.get("labels")),
+            pod_annotations=_str_map(pod_meta.get("annotations")),
+            host_network=spec.get("hostNetwork") is True,
+            pod_namespace=str(own_namespace) if own_namespace else None,
+            workload_namespace=namespace,
+            namespace=None,
+            settings=policy,
+        )
+        if istioctl.inject != decision.inject:
+            would = "inject" if istioctl.inject else "skip"
+            note = (
+                f"istioctl kube-inject would {would} it: it decides on "
+                "spec.jobTemplate.metadata, which the CronJob's pods never get"
+            )
+            return replace(decision, reason=f"{decision.reason}; {note}")
+    return decision

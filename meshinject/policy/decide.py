@@ -17,8 +17,10 @@ before `istio-sidecar-injector`, before `istio-sidecar-injector-<rev>`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from meshinject.policy.inject_required import (
     POLICY_ENABLED,
@@ -59,6 +61,7 @@ def decide(
     workload_namespace: str,
     namespace: NamespaceInfo | None,
     settings: PolicySettings,
+    known_namespaces: Collection[str] | None = None,
 ) -> Decision:
     """Decide injection for one pod template.
 
@@ -66,6 +69,11 @@ def decide(
     ignored system namespaces through it); `workload_namespace` is the object's namespace
     (its `metadata.namespace`, or `-n`); `namespace` holds that namespace's labels, or None
     when nothing is known about it (treated as a namespace without labels).
+
+    `known_namespaces`, when given, are the namespaces the run's sources declare: in
+    webhook mode a workload whose namespace is not among them gets a warning (with a "did
+    you mean" when a declared name is close), since a typo there silently changes the
+    decision.
     """
     value_warning = InjectValue.of(pod_labels, pod_annotations).warning()
     warnings: tuple[str, ...] = (value_warning,) if value_warning else ()
@@ -93,8 +101,13 @@ def decide(
     info = namespace if namespace is not None else NamespaceInfo(workload_namespace)
     route = route_pod(info, pod_labels, settings, pod_annotations)
     warnings += route.warnings
+    undeclared = ""
+    if namespace is None and known_namespaces is not None:
+        undeclared = undeclared_namespace(workload_namespace, tuple(sorted(known_namespaces)))
+        warnings = (undeclared, *warnings)
     if route.webhook is None:
-        return Decision(False, None, route.rule, route.reason, warnings)
+        reason = f"{route.reason}; {undeclared}" if undeclared else route.reason
+        return Decision(False, None, route.rule, reason, warnings)
 
     revision = route.webhook.revision
     verdict = inject_required(
@@ -105,6 +118,8 @@ def decide(
         policy=settings.policy_for(revision),
     )
     rule, reason = _combine(route.rule, route.reason, verdict)
+    if undeclared:
+        reason = f"{reason}; {undeclared}"
     return Decision(
         verdict.inject,
         revision if verdict.inject else None,
@@ -121,3 +136,16 @@ def _combine(route_rule: str, route_reason: str, verdict: Verdict) -> tuple[str,
         return route_rule, verdict.with_note(route_reason)
     joiner = "and" if verdict.inject else "but"
     return verdict.rule, verdict.with_note(f"{route_reason}, {joiner} {verdict.reason}")
+
+
+@lru_cache(maxsize=256)
+def undeclared_namespace(name: str, known: tuple[str, ...]) -> str:
+    """The warning for a namespace no source declares (cached: one per namespace, not pod)."""
+    text = (
+        f"namespace {name} is declared nowhere (no Namespace object in the input, not in "
+        "--namespace-labels), so it is treated as having no labels"
+    )
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if close:
+        text += f"; did you mean {close[0]}?"
+    return text

@@ -1,10 +1,16 @@
 """Namespace labels and annotations, from `--namespace-labels` files and Namespace documents.
 
-Accepted file shapes:
+Accepted shapes, for `--namespace-labels` (a file or a folder of `*.yaml`/`*.yml`) and,
+except the first, for the manifests themselves:
 
 - a plain mapping `namespace -> {label: value}` (a null value means "no labels");
-- `kubectl get namespaces -o yaml` output: a `List` (or `NamespaceList`) of Namespaces;
-- a single `Namespace` object.
+- `kubectl get namespaces -o yaml` output: a `List` (or `NamespaceList`) of Namespaces
+  (items of other kinds, as in `kubectl get ns,deploy -o yaml`, are not namespaces and
+  are left alone);
+- a `Namespace` object, or several in one multi-document file.
+
+Namespaces count wherever the run declares them: every input file and every
+`--namespace-labels` source apply to every workload of the run.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from meshinject.policy._values import expected
 
 #: Kubernetes sets this label on every namespace; Istio's `auto.` webhook selects on it.
 NAME_LABEL = "kubernetes.io/metadata.name"
+#: The namespace labels Istio's injection webhooks select on.
+INJECTION_LABELS = ("istio-injection", "istio.io/rev")
 
 
 @dataclass(frozen=True)
@@ -39,13 +47,23 @@ class NamespaceInfo:
         object.__setattr__(self, "labels", MappingProxyType(labels))
         object.__setattr__(self, "annotations", MappingProxyType(dict(self.annotations)))
 
+    @property
+    def has_injection_labels(self) -> bool:
+        """Does this namespace carry a label Istio's injection webhooks select on?"""
+        return any(label in self.labels for label in INJECTION_LABELS)
 
-def parse_namespace_labels(data: Any, *, source: str) -> dict[str, NamespaceInfo]:
+
+def parse_namespace_labels(
+    data: Any, *, source: str, line: int = 0, other_kinds: bool = False
+) -> dict[str, NamespaceInfo]:
     """Read a namespace-labels document (already loaded from YAML) into `name -> info`.
 
-    Raises `ConfigError` located in `source`, naming the key path of the bad entry.
+    With `other_kinds`, a document or List item of another kind (one document of a
+    multi-document file or folder) declares nothing instead of being an error.
+    Raises `ConfigError` located in `source` (at `line`, the document's first line, when
+    given), naming the key path of the bad entry.
     """
-    where = Location(path=source)
+    where = Location(path=source, line=line)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -60,7 +78,9 @@ def parse_namespace_labels(data: Any, *, source: str) -> dict[str, NamespaceInfo
         info = _from_object(data, "", where, ConfigError)
         return {info.name: info}
     if kind in ("List", "NamespaceList"):
-        return _parse_list(data, where)
+        return _parse_list(data, where, other_kinds=other_kinds)
+    if other_kinds:
+        return {}
     raise ConfigError(f"expected a Namespace or a List of Namespaces, got kind {kind!r}", where)
 
 
@@ -72,6 +92,27 @@ def namespace_from_object(doc: Mapping[str, Any]) -> NamespaceInfo:
     return _from_object(doc, "", Location(), InputError)
 
 
+def namespaces_in_document(doc: Mapping[str, Any]) -> list[NamespaceInfo]:
+    """The Namespaces a document of the input declares: itself, or the Namespace items of
+    a List (`kubectl get ns -o yaml`). Raises `InputError` as `namespace_from_object`."""
+    kind = doc.get("kind")
+    if kind == "Namespace":
+        return [namespace_from_object(doc)]
+    items = doc.get("items") if kind in ("List", "NamespaceList") else None
+    if not isinstance(items, list):
+        return []
+    found = []
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and item.get("kind", _item_kind(kind)) == "Namespace":
+            found.append(_from_object(item, f"items[{index}]", Location(), InputError))
+    return found
+
+
+def _item_kind(list_kind: Any) -> str:
+    """NamespaceList items from the API omit `kind`; a generic List spells it out."""
+    return "Namespace" if list_kind == "NamespaceList" else ""
+
+
 def _parse_plain_mapping(data: Mapping[Any, Any], where: Location) -> dict[str, NamespaceInfo]:
     result = {}
     for name, labels in data.items():
@@ -81,7 +122,9 @@ def _parse_plain_mapping(data: Mapping[Any, Any], where: Location) -> dict[str, 
     return result
 
 
-def _parse_list(data: Mapping[str, Any], where: Location) -> dict[str, NamespaceInfo]:
+def _parse_list(
+    data: Mapping[str, Any], where: Location, *, other_kinds: bool = False
+) -> dict[str, NamespaceInfo]:
     items = data.get("items")
     if items is None:
         return {}
@@ -94,6 +137,8 @@ def _parse_list(data: Mapping[str, Any], where: Location) -> dict[str, Namespace
             raise ConfigError(expected("a Namespace object", item), where, path)
         # NamespaceList items from the API omit `kind`; a generic List spells it out.
         item_kind = item.get("kind", "Namespace")
+        if item_kind != "Namespace" and other_kinds:
+            continue
         if item_kind != "Namespace":
             raise ConfigError(f"expected a Namespace, got kind {item_kind!r}", where, path)
         info = _from_object(item, path, where, ConfigError)

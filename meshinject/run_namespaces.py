@@ -1,0 +1,48 @@
+"""The namespaces a whole run declares: Namespace objects in any of its input files.
+
+A repository often keeps its Namespaces in one file (`namespaces.yaml`) and its workloads
+in others; the cluster applies a namespace's labels to every pod in it wherever the
+manifests live. So before any file is injected, every input is searched for Namespace
+documents (and `kubectl get ns -o yaml` Lists). Files that never mention `Namespace` are
+only read as bytes; problems in a file are reported when the file itself is processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from meshinject.errors import MeshInjectError
+from meshinject.files import Source, check_encoding, iter_documents
+from meshinject.inject.document import InjectionRequest
+from meshinject.policy import NamespaceInfo
+from meshinject.stream import scan_documents
+
+
+def declared_namespaces(
+    sources: Iterable[Source], request: InjectionRequest
+) -> dict[str, NamespaceInfo]:
+    """`name -> labels` of every Namespace the sources declare (a later file wins)."""
+    found: dict[str, NamespaceInfo] = {}
+    for source in sources:
+        if not _mentions_namespace(source):
+            continue
+        try:
+            encoding = check_encoding(source)
+            scan = scan_documents(iter_documents(source, encoding), request)
+        except MeshInjectError:
+            continue  # reported with the file
+        found.update(scan.namespaces)
+    return found
+
+
+def _mentions_namespace(source: Source) -> bool:
+    try:
+        return any(b"Namespace" in block for block in source.blocks())
+    except MeshInjectError:
+        return False
+
+
+def with_run_namespaces(request: InjectionRequest, sources: Iterable[Source]) -> InjectionRequest:
+    """`request` with the namespaces of the whole run (see `declared_namespaces`)."""
+    found = declared_namespaces(sources, request)
+    return request.with_namespaces(found) if found else request
