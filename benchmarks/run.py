@@ -188,7 +188,7 @@ def bench_passthrough(n: int, tmp: Path) -> None:
         "revision": "",
         "revision_values": (),
         "tags": (),
-        "namespace": "default",
+        "namespaces": (),
         "namespace_labels": None,
         "mode": None,
         "kube_version": None,

@@ -136,9 +136,12 @@ def _config_options(func: Any) -> Any:
         click.option(
             "-n",
             "--namespace",
-            default="default",
-            show_default=True,
-            help="Namespace of documents without metadata.namespace.",
+            "namespaces",
+            multiple=True,
+            metavar="[PATH=]NAMESPACE",
+            help="Namespace of documents without metadata.namespace (default: default). "
+            "PATH=NAMESPACE: for the files under PATH (a folder or file; the longest "
+            "match wins). Repeatable.",
         ),
         click.option(
             "--namespace-labels",
@@ -360,7 +363,8 @@ def _run_options(opts: dict[str, Any]) -> RunOptions:
         revision=opts["revision"],
         revision_values=opts["revision_values"],
         tags=opts["tags"],
-        namespace=opts["namespace"],
+        namespace=next((n for n in reversed(opts["namespaces"]) if "=" not in n), "default"),
+        path_namespaces=[n for n in opts["namespaces"] if "=" in n],
         namespace_labels_file=opts.get("namespace_labels"),
         mode=opts.get("mode"),
         kube_version=opts.get("kube_version"),

@@ -16,7 +16,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from meshinject.errors import MeshInjectError
@@ -73,6 +73,7 @@ class _Task:
     enabled: bool
     failed: frozenset[int]
     parse: bytes  # pass 1's "needs parsing" flags for these documents
+    namespace: str | None = None  # the file's namespace, when it is not the run's default
 
 
 @dataclass
@@ -215,6 +216,8 @@ class Engine:
                 yield _FileEnd(job, error=exc)
                 continue
             namespaces = scan.namespaces if scan.changes_namespaces else None
+            namespace = self.request.namespace_for(job.path)
+            own = namespace if namespace != self.request.default_namespace else None
             enabled = not scan.errors
             failed = scan.failed
             yield _FileStart(job, encoding)
@@ -226,11 +229,11 @@ class Engine:
                 size += len(doc.text)
                 if size >= CHUNK:
                     flags = bytes(parse[chunk[0][1] : doc.index + 1])
-                    yield _Task(chunk, namespaces, enabled, failed, flags)
+                    yield _Task(chunk, namespaces, enabled, failed, flags, own)
                     chunk, size = [], 0
             if chunk:
                 flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
-                yield _Task(chunk, namespaces, enabled, failed, flags)
+                yield _Task(chunk, namespaces, enabled, failed, flags, own)
             job.source.close()
             yield _FileEnd(job, scan=scan)
 
@@ -238,6 +241,8 @@ class Engine:
 def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> ChunkResult:
     if task.namespaces is not None:
         request = request.with_namespaces(task.namespaces)
+    if task.namespace is not None:
+        request = replace(request, default_namespace=task.namespace)
     docs = [RawDocument(*doc) for doc in task.docs]
     return transform_documents(
         docs,

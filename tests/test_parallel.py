@@ -117,7 +117,7 @@ def _request() -> object:
         {
             "values_files": (), "mesh_files": (), "iop_files": (), "inject_config_files": (),
             "set_args": (), "revision": "", "revision_values": (), "tags": (),
-            "namespace": "default", "namespace_labels": None, "mode": None,
+            "namespaces": (), "namespace_labels": None, "mode": None,
             "kube_version": None, "style": "istio",
         }
     )

@@ -491,3 +491,56 @@ def test_U17_an_apps_own_scrape_config_recorded_by_istioctl_comes_back() -> None
         "prometheus.io/scrape": "true",
         "team": "data",
     }
+
+
+# -- U25: the namespace of manifests that do not say it -------------------------------------
+
+NO_NAMESPACE = DEPLOYMENT.replace("  namespace: {namespace}\n", "")
+
+
+def owner(text: str) -> str:
+    line = next(line for line in text.splitlines() if "kubernetes://apis/" in line)
+    return line.split("value: ", 1)[1].strip()
+
+
+def test_U25_each_folder_can_say_its_namespace_once(tmp_path: Path) -> None:
+    for folder in ("production", "staging", "tools"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "web.yaml").write_text(NO_NAMESPACE)
+    labels = tmp_path / "ns.yaml"
+    labels.write_text(
+        "production: {istio-injection: enabled}\nstaging: {istio.io/rev: default}\n"
+        "tools: {istio-injection: disabled}\n"
+    )
+    args = ["-n", f"{tmp_path / 'production'}=production", "-n", f"{tmp_path}/staging=staging"]
+    args += ["-n", f"{tmp_path}=tools", "--namespace-labels", str(labels)]
+    result = run(
+        "-i",
+        *args,
+        str(tmp_path / "production"),
+        str(tmp_path / "staging"),
+        str(tmp_path / "tools"),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    production = (tmp_path / "production" / "web.yaml").read_text()
+    staging = (tmp_path / "staging" / "web.yaml").read_text()
+    assert owner(production) == "kubernetes://apis/apps/v1/namespaces/production/deployments/web"
+    assert owner(staging) == "kubernetes://apis/apps/v1/namespaces/staging/deployments/web"
+    assert (tmp_path / "tools" / "web.yaml").read_text() == NO_NAMESPACE
+    assert "Deployment tools/web: namespace tools has istio-injection=disabled" in result.stderr
+    assert "declared nowhere" not in result.stderr
+
+
+def test_U25_one_namespace_for_the_run_reaches_the_owner_env() -> None:
+    result = run("-n", "shop", "-f", "-", stdin=NO_NAMESPACE)
+    assert result.exit_code == 0
+    assert owner(result.stdout) == "kubernetes://apis/apps/v1/namespaces/shop/deployments/web"
+    assert result.stderr == "1 workload injected, 0 skipped, 0 documents passed through\n"
+
+
+def test_U25_a_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    result = run("-n", f"{tmp_path / 'prodution'}=production", "-f", "-", stdin=NO_NAMESPACE)
+    assert result.exit_code == 123
+    assert result.stdout == ""
+    assert f"{tmp_path / 'prodution'}=production: no such file or folder" in result.stderr
