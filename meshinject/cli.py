@@ -147,7 +147,9 @@ def _config_options(func: Any) -> Any:
             "--namespace-labels",
             "namespace_labels",
             metavar="FILE",
-            help="Namespace labels: a mapping ns -> labels, or `kubectl get ns -o yaml`.",
+            help="Namespace labels: a file or folder holding a mapping ns -> {label: value}, "
+            "Namespace objects (several documents allowed) or `kubectl get ns -o yaml` "
+            "Lists. Namespace objects among the inputs count too.",
         ),
         click.option(
             "--mode",
@@ -155,7 +157,8 @@ def _config_options(func: Any) -> Any:
             default=None,
             help="manual: inject unless the pod opts out (istioctl kube-inject); "
             "webhook: decide like Istio's webhook from namespace labels. "
-            "Default: webhook when namespace labels are given, else manual.",
+            "Default: webhook when --namespace-labels is given or a namespace in the "
+            "input has istio-injection or istio.io/rev, else manual.",
         ),
         click.option(
             "--kube-version",
