@@ -99,6 +99,7 @@ def build_config(sources: ConfigSources) -> Config:
     raw_env = (values_model.pilot.env if values_model.pilot else None) or {}
     env = {key: scalars.to_text(value) for key, value in raw_env.items() if value is not None}
     global_ = values_model.global_
+    _check_revision(sources.revision, values_model.revision, vprov)
     return Config(
         istio_version=defaults.ISTIO_VERSION,
         revision=sources.revision or values_model.revision or "",
@@ -108,6 +109,19 @@ def build_config(sources: ConfigSources) -> Config:
         native_sidecars_setting=_native_sidecars(env, vprov),
         platform=env.get("PLATFORM") or (global_.platform if global_ else None) or "",
         compliance_policy=env.get("COMPLIANCE_POLICY", ""),
+    )
+
+
+def _check_revision(asked: str, configured: str | None, prov: Provenance) -> None:
+    """`--revision`/`--revision-values REV=...` and the values' own `revision` must agree."""
+    if not asked or not configured or asked == configured:
+        return
+    origin = prov.lookup(("revision",))
+    raise ConfigError(
+        f"the values say revision {configured!r} but they were given for revision {asked!r};"
+        " remove one or make them agree",
+        origin.location if origin else None,
+        "revision",
     )
 
 
@@ -178,7 +192,9 @@ def _injector(
         prov = Provenance()
         prov.record((), doc, ())
         parsed = validate(InjectConfigFile, doc.data, prov, Location(path))
-        given = parsed.model_dump(exclude_unset=True)
+        # A section left empty (`injectedAnnotations:` as the chart renders it) is null:
+        # read as not given, as Istio's Go decoding does.
+        given = {k: v for k, v in parsed.model_dump(exclude_unset=True).items() if v is not None}
         renames = {
             "policy": "policy",
             "alwaysInjectSelector": "always_inject_selector",

@@ -39,6 +39,22 @@ def read_mesh(path: str) -> SourceDoc:
     return _from_configmap(load_mapping(path, "mesh config fields"), "mesh", "mesh config fields")
 
 
+def is_injector_configmap(path: str) -> bool:
+    """Whether `path` is ConfigMap istio-sidecar-injector as `kubectl get cm -o yaml` writes
+    it: its `data.values` are values and its `data.config` the injector config."""
+    try:
+        data = load_mapping(path, "Istio values").data
+    except ConfigError:
+        return False
+    inner = data.get("data") if isinstance(data, dict) else None
+    return (
+        isinstance(data, dict)
+        and data.get("kind") == "ConfigMap"
+        and isinstance(inner, dict)
+        and isinstance(inner.get("config"), str)
+    )
+
+
 def _from_configmap(doc: SourceDoc, key: str, what: str) -> SourceDoc:
     data = doc.data
     assert isinstance(data, dict)
