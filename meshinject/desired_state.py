@@ -5,16 +5,23 @@ Re-injection starts from the workload with its previous injection removed (see
 says "no sidecar" for a workload whose file carries one that an injection wrote (it has a
 `sidecar.istio.io/status`), the output is the workload without it, exactly the text
 `meshinject uninject` writes; and a workload injected by another revision than the one
-policy now selects is injected again by the right one. This module only names those
-outcomes in the workload reports: "removed", and a reason that mentions the revision
-change.
+policy now selects is injected again by the right one. This module decides what to write
+from that and names the outcomes in the workload reports: "removed", and a reason that
+mentions the revision change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from meshinject.inject.document import LIST_KINDS, WORKLOAD_KINDS, WorkloadReport, get_path
+from meshinject.datacopy import clone
+from meshinject.inject.document import (
+    LIST_KINDS,
+    WORKLOAD_KINDS,
+    DocumentResult,
+    InjectionRequest,
+    get_path,
+)
 from meshinject.inject.document import pod_paths as _pod_paths
 from meshinject.inject.status import STATUS, InjectionStatus
 
@@ -39,19 +46,30 @@ def previous_injections(data: Any) -> dict[int | None, InjectionStatus]:
     return found
 
 
-def mark_changes(original: Any, reports: list[WorkloadReport]) -> None:
-    """Name, in `reports` (made on the workloads with their injection removed), what the
-    desired state changes in `original`: a sidecar removed, or a revision changed."""
+def desired_data(original: Any, result: DocumentResult, request: InjectionRequest) -> Any:
+    """What to write for a document that carried injections (`original`), given `result`,
+    the injection of its workloads with those injections removed.
+
+    The reports are updated to name what changes: a sidecar removed, or a revision
+    changed. One exception keeps the file's sidecar: in webhook mode, a workload whose
+    namespace no source declares. Its labels are unknown (a namespace kept outside the
+    repository, or a typo, which gets a warning), so its sidecar is not taken away on a
+    guess.
+    """
     previous = previous_injections(original)
-    if not previous:
-        return
-    for report in reports:
+    data = result.data
+    for report in result.workloads:
         status = previous.get(report.item)
         if status is None:
             continue
-        if report.outcome == "skipped":
+        if report.outcome == "skipped" and _unknown_namespace(report.namespace, request):
+            report.reason += (
+                f"; the sidecar in the file is kept, since namespace {report.namespace}'s "
+                "labels are unknown"
+            )
+            data = _restored(data, original, report.item)
+        elif report.outcome == "skipped":
             report.outcome = "removed"
-            report.rule = report.rule or "removed"
             report.reason = (
                 f"{report.reason}, so the sidecar injection wrote into the file is removed "
                 "(as meshinject uninject does)"
@@ -63,3 +81,17 @@ def mark_changes(original: Any, reports: list[WorkloadReport]) -> None:
                     f"{report.reason}; re-injected by revision {report.revision} (the file's "
                     f"sidecar came from revision {before})"
                 )
+    return data
+
+
+def _unknown_namespace(namespace: str, request: InjectionRequest) -> bool:
+    return request.policy.mode == "webhook" and namespace not in request.namespaces
+
+
+def _restored(data: Any, original: Any, item: int | None) -> Any:
+    """`data` with the workload at `item` (None: the document) as in `original`."""
+    if item is None:
+        return original
+    new = clone(data)
+    new["items"][item] = clone(original["items"][item])
+    return new

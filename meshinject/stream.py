@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from meshinject.desired_state import mark_changes
+from meshinject.desired_state import desired_data
 from meshinject.errors import InputError, Location, MeshInjectError
 from meshinject.inject.document import (
     LIST_KINDS,
@@ -232,20 +232,20 @@ def transform_documents(
         result.workloads.extend(doc_result.workloads)
         if not doc_result.workloads:
             result.passed_through += 1
-        reinjected = source is not loaded
-        if reinjected:
-            mark_changes(loaded.data, doc_result.workloads)
-        if not doc_result.changed and not reinjected:
+        target, edited = doc_result.data, source
+        if source is not loaded:  # re-injection: the desired state may differ from the file
+            target = desired_data(loaded.data, doc_result, request)
+            if same(target, loaded.data):
+                out.append(doc.text)  # nothing changes (same config, or sidecars kept)
+                continue
+        elif not doc_result.changed:
             out.append(doc.text)  # nothing to do
             continue
-        if reinjected and same(doc_result.data, loaded.data):
-            out.append(doc.text)  # re-injection with the same config
-            continue
-        if not doc_result.changed:
-            new_text = source.text  # policy says no sidecar: the file loses the one it had
+        if same(target, edited.data):
+            new_text = edited.text  # policy says no sidecar: the file loses the one it had
         else:
             try:
-                new_text = _edit(source, doc_result.data)
+                new_text = _edit(edited, target)
             except MeshInjectError as exc:
                 result.errors.append(_located(exc, doc))
                 out.append(doc.text)

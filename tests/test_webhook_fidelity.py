@@ -544,3 +544,17 @@ def test_U25_a_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 123
     assert result.stdout == ""
     assert f"{tmp_path / 'prodution'}=production: no such file or folder" in result.stderr
+
+
+def test_U7_a_sidecar_in_a_namespace_no_source_declares_is_kept(repo: Path) -> None:
+    # Its labels are unknown (kept outside the repository, or a typo): warn, do not guess.
+    staging = repo / "apps" / "staging.yaml"
+    staging.write_text(injected(DEPLOYMENT.format(namespace="staging")))
+    before = staging.read_text()
+    result = run("--check", str(staging), "--namespace-labels", str(repo / "namespaces.yaml"))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "namespace staging is declared nowhere" in result.stderr
+    assert "the sidecar in the file is kept" in result.stderr
+    assert run("-i", str(repo)).exit_code == 0
+    assert staging.read_text() == before
