@@ -126,8 +126,12 @@ def test_U3_opting_out_an_injected_workload_removes_its_sidecar(tmp_path: Path) 
 
     diff = run("--diff", str(path))
     assert diff.exit_code == 0
-    assert "-        image: docker.io/istio/proxyv2" in diff.stdout.replace("- image", "  image")
-    assert "istio-proxy" in diff.stdout
+    removed = [line for line in diff.stdout.splitlines() if line.startswith("-")]
+    added = [line for line in diff.stdout.splitlines() if line.startswith("+")]
+    assert any("name: istio-proxy" in line for line in removed)
+    assert any("sidecar.istio.io/status" in line for line in removed)
+    assert [line for line in added if not line.startswith("+++")] == []
+    assert "the sidecar of" in diff.stderr
 
     assert explain_rows(str(path))["web"]["decision"] == "remove"
 
