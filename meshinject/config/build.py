@@ -18,6 +18,7 @@ from meshinject.config.fieldtypes import StrictModel
 from meshinject.config.injector import InjectConfigFile, InjectorSettings, TemplateSource
 from meshinject.config.merge import mesh_layer, values_layer
 from meshinject.config.mesh_model import MeshConfigModel, ProxyConfigModel
+from meshinject.config.profiles import ProfileError, profile_overlay, release_of
 from meshinject.config.provenance import Origin, Provenance, SourceDoc, render_path
 from meshinject.config.setflags import SET_LOCATION, parse_set, set_path
 from meshinject.config.sources import ConfigSources
@@ -61,16 +62,24 @@ class Config(StrictModel):
         return copy.deepcopy(self._mesh_data.get("defaultConfig") or {})
 
 
-def build_config(sources: ConfigSources) -> Config:
-    """Merge every layer of `sources` over the built-in defaults and validate the result."""
+def _merge_layers(
+    sources: ConfigSources, overlay: dict[str, Any], overlay_note: str
+) -> tuple[dict[str, Any], dict[str, Any], Provenance, Provenance]:
+    """Values and mesh config: defaults, the profile overlay, then the user's layers."""
     vprov, mprov = Provenance(), Provenance()
     values: dict[str, Any] = values_layer({}, defaults.default_values_doc(), vprov)
+    mesh: dict[str, Any] = mesh_layer({}, defaults.default_mesh_doc(), mprov)
+    if overlay.get("values"):
+        doc = SourceDoc(f"<{overlay_note}>", overlay["values"], {}, note=overlay_note)
+        values = values_layer(values, doc, vprov)
+    if overlay.get("mesh"):
+        doc = SourceDoc(f"<{overlay_note}>", overlay["mesh"], {}, note=overlay_note)
+        mesh = mesh_layer(mesh, doc, mprov)
     mesh_docs: list[SourceDoc] = []
     for path in sources.values_files:
         doc = read_values(path)
         values = values_layer(values, doc, vprov)
         mesh_docs.extend(_mesh_section(doc))
-    mesh: dict[str, Any] = mesh_layer({}, defaults.default_mesh_doc(), mprov)
     mesh_docs.extend(read_mesh(path) for path in sources.mesh_config_files)
     for doc in mesh_docs:
         mesh = mesh_layer(mesh, doc, mprov)
@@ -82,7 +91,6 @@ def build_config(sources: ConfigSources) -> Config:
                 mesh = mesh_layer(mesh, section, mprov)
         for doc in iop.mesh:
             mesh = mesh_layer(mesh, doc, mprov)
-    inject_docs = [read_inject_config(path) for path in sources.inject_config_files]
     for argument in sources.set_args:
         for item in parse_set(argument):
             note = SourceDoc(SET_LOCATION.path, None, {}, note=item.text)
@@ -93,6 +101,50 @@ def build_config(sources: ConfigSources) -> Config:
             else:
                 values = set_path(values, key, item.value)
                 vprov.replace(key, note, ())
+    return values, mesh, vprov, mprov
+
+
+def _selected_profile(values: dict[str, Any], prov: Provenance) -> dict[str, Any]:
+    """The overlay of the profile, compatibility version and platform the values select."""
+    global_ = values.get("global") if isinstance(values.get("global"), dict) else {}
+    assert isinstance(global_, dict)
+    chosen = {
+        "profile": values.get("profile") or global_.get("profile") or "",
+        "compatibility": values.get("compatibilityVersion") or "",
+        "platform": values.get("platform") or global_.get("platform") or "",
+    }
+    texts = {
+        k: scalars.to_text(v) if not isinstance(v, dict | list) else "" for k, v in chosen.items()
+    }
+    release = release_of(global_.get("tag"), defaults.ISTIO_VERSION.rsplit(".", 1)[0])
+    try:
+        overlay, _ = profile_overlay(
+            profile=texts["profile"],
+            compatibility=texts["compatibility"],
+            platform=texts["platform"],
+            release=release,
+        )
+    except ProfileError as exc:
+        candidates = {
+            "profile": (("profile",), ("global", "profile")),
+            "compatibilityVersion": (("compatibilityVersion",),),
+            "platform": (("platform",), ("global", "platform")),
+        }[exc.key]
+        origin = next((o for o in map(prov.lookup, candidates) if o is not None), None)
+        raise ConfigError(str(exc), origin.location if origin else None) from None
+    return overlay
+
+
+def build_config(sources: ConfigSources) -> Config:
+    """Merge every layer of `sources` over the built-in defaults and validate the result.
+
+    An Istio profile, `compatibilityVersion` or platform selected anywhere in the values
+    is applied as Istio's chart applies it: over the defaults, under the user's values."""
+    values, mesh, vprov, mprov = _merge_layers(sources, {}, "")
+    overlay = _selected_profile(values, vprov)
+    if overlay:
+        values, mesh, vprov, mprov = _merge_layers(sources, overlay, "selected profile")
+    inject_docs = [read_inject_config(path) for path in sources.inject_config_files]
 
     values_model = validate(Values, values, vprov, Location("<values>"))
     mesh_model = validate(MeshConfigModel, mesh, mprov, Location("<mesh config>"))

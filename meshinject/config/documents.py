@@ -98,6 +98,12 @@ def read_iop(path: str) -> IstioOperatorDocs:
         raise ConfigError(
             f"expected kind IstioOperator, got {kind!r}", doc.origin(("kind",)).location, "kind"
         )
+    if kind is None and "spec" not in data:
+        raise ConfigError(
+            "not an IstioOperator (it has neither `kind: IstioOperator` nor `spec`); plain"
+            " Istio values go to --values",
+            doc.origin(()).location,
+        )
     spec = data.get("spec") or {}
     if not isinstance(spec, dict):
         raise ConfigError("expected a mapping", doc.origin(("spec",)).location, "spec")
@@ -116,6 +122,8 @@ def read_iop(path: str) -> IstioOperatorDocs:
         (("spec", "hub"), ("global", "hub")),
         (("spec", "tag"), ("global", "tag")),
         (("spec", "revision"), ("revision",)),
+        (("spec", "profile"), ("profile",)),
+        (("spec", "compatibilityVersion"), ("compatibilityVersion",)),
         (("spec", "components", "cni", "enabled"), ("pilot", "cni", "enabled")),
         (("spec", "values", "cni", "provider"), ("pilot", "cni", "provider")),
     ]

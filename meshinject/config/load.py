@@ -104,7 +104,8 @@ def _plain(
     if budget[0] < 0 or len(at) > MAX_DEPTH:
         where = positions.get(at, Location(path))
         problem = (
-            f"nesting deeper than {MAX_DEPTH} levels" if len(at) > MAX_DEPTH
+            f"nesting deeper than {MAX_DEPTH} levels"
+            if len(at) > MAX_DEPTH
             else f"the file expands to more than {MAX_NODES:,} values (an alias bomb?)"
         )
         raise ConfigError(f"invalid YAML: {problem}", where)

@@ -150,6 +150,7 @@ class GlobalValues(StrictModel):
     platform: Text | None = None
     podDNSSearchNamespaces: list[Text] | None = None
     priorityClassName: Any = None
+    profile: Any = None
     proxy: ProxyValues | None = None
     proxy_init: ProxyInitValues | None = None
     remotePilotAddress: Text | None = None
@@ -274,6 +275,7 @@ class Values(StrictModel):
     meshConfig: dict[str, Any] | None = None
     ownerName: Any = None
     pilot: PilotValues | None = None
+    platform: Any = None
     profile: Any = None
     revision: Text | None = None
     revisionTags: Any = None
