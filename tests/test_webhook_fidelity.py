@@ -562,3 +562,12 @@ def test_U7_a_sidecar_in_a_namespace_no_source_declares_is_kept(repo: Path) -> N
     assert "the sidecar in the file is kept" in result.stderr
     assert run("-i", str(repo)).exit_code == 0
     assert staging.read_text() == before
+
+
+def test_U5_namespaces_in_another_file_count_with_worker_processes(repo: Path) -> None:
+    result = run("--check", "--jobs", "2", str(repo))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"would rewrite {repo / 'apps' / 'production.yaml'}" in result.stderr
+    assert "development.yaml" not in result.stderr.split("would rewrite", 1)[1].splitlines()[0]
+    assert "namespace development has istio-injection=disabled" in result.stderr
