@@ -14,7 +14,7 @@ JSON report (`"schema": 1`)::
     {"schema": 1, "tool": "meshinject", "version": "...", "operation": "inject",
      "mode": "stdout|in-place|check|diff", "exit_code": 0,
      "summary": {"files": 1, "changed": 1, "failed": 0, "injected": 1, "skipped": 0,
-                 "failed_workloads": 0, "passed_through": 1},
+                 "removed": 0, "failed_workloads": 0, "passed_through": 1},
      "errors": [ERROR, ...],                  # config errors (no file was processed)
      "files": [{"path": "k8s/app.yaml", "changed": true, "written": false,
                 "errors": [ERROR, ...],
@@ -123,6 +123,7 @@ def report_json(
             "failed": len(report.failed),
             "injected": counts["injected"],
             "skipped": counts["skipped"],
+            "removed": counts["removed"],
             "failed_workloads": counts["failed"],
             "passed_through": counts["passed"],
         },

@@ -134,6 +134,10 @@ def test_U3_opting_out_an_injected_workload_removes_its_sidecar(tmp_path: Path) 
     assert "the sidecar of" in diff.stderr
 
     assert explain_rows(str(path))["web"]["decision"] == "remove"
+    report = json.loads(run("--check", "--format", "json", str(path)).stdout)
+    assert report["summary"]["removed"] == 1
+    assert report["files"][0]["workloads"][0]["decision"] == "remove"
+    assert report["files"][0]["workloads"][0]["changed"] is True
 
     rewrite = run("-i", str(path))
     assert rewrite.exit_code == 0, rewrite.stderr

@@ -134,6 +134,7 @@ def test_json_report_goes_to_stdout_with_check(tree: Path) -> None:
         "failed": 1,
         "injected": 1,
         "skipped": 1,
+        "removed": 0,
         "failed_workloads": 1,
         "passed_through": 0,
     }
