@@ -147,7 +147,48 @@ def _uninject_workload(
     parent[spec_path[-1]] = pod["spec"]
     if request.output_style == "istio":
         _drop_go_defaults(doc, in_list=in_list)
-    return WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
+    report = WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
+    left = template_residue(pod)
+    if left:
+        report.warnings.append(left)
+    return report
+
+
+# What Istio's non-default templates (grpc-agent, gateway, grpc-simple...) add to a pod
+# besides what the status annotation lists; a user may write them too, so they stay.
+_TEMPLATE_ANNOTATIONS = (
+    "kubectl.kubernetes.io/default-logs-container",
+    "kubectl.kubernetes.io/default-container",
+    "sidecar.istio.io/rewriteAppHTTPProbers",
+    "istio.io/rev",
+)
+_UNPRIVILEGED_PORTS = "net.ipv4.ip_unprivileged_port_start"
+
+
+def template_residue(pod: dict[str, Any]) -> str:
+    """A warning naming what a non-default template may have left in the uninjected `pod`
+    (its own additions cannot be told from the user's), or "" when there is nothing."""
+    meta = pod.get("metadata") or {}
+    annotations = meta.get("annotations") or {}
+    templates = str(annotations.get("inject.istio.io/templates") or "")
+    if not templates or templates == "sidecar":
+        return ""
+    left = [f"annotation {key}" for key in _TEMPLATE_ANNOTATIONS if key in annotations]
+    security = (pod.get("spec") or {}).get("securityContext")
+    if isinstance(security, dict):
+        if security.get("fsGroup") == 1337:  # the proxy's group
+            left.append("securityContext.fsGroup: 1337")
+        sysctls = security.get("sysctls")
+        if isinstance(sysctls, list) and any(
+            isinstance(item, dict) and item.get("name") == _UNPRIVILEGED_PORTS for item in sysctls
+        ):
+            left.append(f"securityContext.sysctls {_UNPRIVILEGED_PORTS}")
+    if not left:
+        return ""
+    return (
+        f"the {templates} template(s) may have added {', '.join(left)}; they stay, since "
+        "they cannot be told from your own: review the result"
+    )
 
 
 def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:

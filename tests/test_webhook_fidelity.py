@@ -575,3 +575,49 @@ def test_U5_namespaces_in_another_file_count_with_worker_processes(repo: Path) -
     assert f"would rewrite {repo / 'apps' / 'production.yaml'}" in result.stderr
     assert "development.yaml" not in result.stderr.split("would rewrite", 1)[1].splitlines()[0]
     assert "namespace development has istio-injection=disabled" in result.stderr
+
+
+# -- U20: what uninject cannot tell apart is named ------------------------------------------
+
+GRPC_AGENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+      annotations:
+        inject.istio.io/templates: {template}
+    spec:
+      containers:
+      - name: web
+        image: web:1
+"""
+
+
+@pytest.mark.parametrize(
+    ("template", "left"),
+    [
+        ("grpc-agent", "sidecar.istio.io/rewriteAppHTTPProbers"),
+        ("gateway", "securityContext.sysctls net.ipv4.ip_unprivileged_port_start"),
+    ],
+)
+def test_U20_uninject_warns_about_what_a_template_may_have_left(template: str, left: str) -> None:
+    original = GRPC_AGENT.format(template=template)
+    result = run("uninject", "-f", "-", stdin=injected(original))
+    assert result.exit_code == 0
+    assert "istio-proxy" not in result.stdout
+    if result.stdout != original:  # an exact inverse needs no warning
+        assert f"the {template} template(s) may have added" in result.stderr
+        assert left in result.stderr
+
+
+def test_U20_the_default_template_needs_no_such_warning() -> None:
+    original = GRPC_AGENT.format(template="sidecar")
+    result = run("uninject", "-f", "-", stdin=injected(original))
+    assert result.exit_code == 0
+    assert result.stdout == original
+    assert result.stderr == "1 workload uninjected, 0 skipped, 0 documents passed through\n"
