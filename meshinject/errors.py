@@ -74,9 +74,7 @@ class ConfigError(MeshInjectError):
     `key_path` names the offending key (`global.proxy.resources.limits.cpu`).
     """
 
-    def __init__(
-        self, message: str, location: Location | None = None, key_path: str = ""
-    ) -> None:
+    def __init__(self, message: str, location: Location | None = None, key_path: str = "") -> None:
         super().__init__(f"{key_path}: {message}" if key_path else message, location)
         self.key_path = key_path
 
@@ -94,7 +92,9 @@ class InjectionError(MeshInjectError):
     """
 
     def __init__(
-        self, message: str, location: Location | None = None,
+        self,
+        message: str,
+        location: Location | None = None,
         data_path: tuple[str | int, ...] = (),
     ) -> None:
         super().__init__(message, location)

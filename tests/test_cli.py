@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from meshinject.cli import main
 
@@ -27,7 +27,7 @@ spec:
 """
 
 
-def run(*args: str, input: str | None = None) -> object:
+def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 

@@ -3,24 +3,22 @@ and a file that fails leaves nothing behind (no partial output, no temporary fil
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
+from benchmarks.generate import stream
 from meshinject import files, parallel
 from meshinject.cli import main
 from meshinject.files import Encoding, Source, check_encoding, iter_documents
+from meshinject.inject.document import InjectionRequest
 from meshinject.yamltext import split_stream
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from generate import stream
 
 BROKEN_LAST = stream(3) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"
 
 
-def run(*args: str, input: str | None = None) -> object:
+def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
@@ -110,14 +108,23 @@ def test_failing_file_with_output_option_leaves_no_temp_file(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
 
 
-def _request() -> object:
+def _request() -> InjectionRequest:
     from meshinject.cli import _build_request
 
     return _build_request(
         {
-            "values_files": (), "mesh_files": (), "iop_files": (), "inject_config_files": (),
-            "set_args": (), "revision": "", "revision_values": (), "tags": (),
-            "namespaces": (), "namespace_labels": None, "mode": None,
-            "kube_version": None, "style": "istio",
+            "values_files": (),
+            "mesh_files": (),
+            "iop_files": (),
+            "inject_config_files": (),
+            "set_args": (),
+            "revision": "",
+            "revision_values": (),
+            "tags": (),
+            "namespaces": (),
+            "namespace_labels": None,
+            "mode": None,
+            "kube_version": None,
+            "style": "istio",
         }
     )

@@ -88,7 +88,10 @@ def match_items(old: list[Any], new: list[Any]) -> list[tuple[int, int]] | None:
 
 
 def _pair_changed_mappings(
-    old: list[Any], new: list[Any], old_names: list[str | None], new_names: list[str | None],
+    old: list[Any],
+    new: list[Any],
+    old_names: list[str | None],
+    new_names: list[str | None],
     pairs: list[tuple[int, int]],
 ) -> list[tuple[int, int]]:
     """Between matched items, pair unnamed mappings one to one when both sides have the
@@ -98,8 +101,10 @@ def _pair_changed_mappings(
     for i, j in [*pairs, (len(old), len(new))]:
         gap_a, gap_b = range(prev_i + 1, i), range(prev_j + 1, j)
         if len(gap_a) == len(gap_b) and all(
-            isinstance(old[x], dict) and isinstance(new[y], dict)
-            and old_names[x] is None and new_names[y] is None
+            isinstance(old[x], dict)
+            and isinstance(new[y], dict)
+            and old_names[x] is None
+            and new_names[y] is None
             for x, y in zip(gap_a, gap_b, strict=True)
         ):
             out.extend(zip(gap_a, gap_b, strict=True))

@@ -57,8 +57,15 @@ def _install_fast_events(module: Any) -> None:
 
     # Same signatures as ruamel's (the C parser passes arguments by position).
     def scalar_init(  # noqa: PLR0917
-        self: Any, anchor: Any, tag: Any, implicit: Any, value: Any, start_mark: Any = None,
-        end_mark: Any = None, style: Any = None, comment: Any = None,
+        self: Any,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        style: Any = None,
+        comment: Any = None,
     ) -> None:
         self.start_mark = start_mark
         self.end_mark = end_mark
@@ -70,8 +77,14 @@ def _install_fast_events(module: Any) -> None:
         self.style = style
 
     def collection_init(  # noqa: PLR0917
-        self: Any, anchor: Any, tag: Any, implicit: Any, start_mark: Any = None,
-        end_mark: Any = None, flow_style: Any = None, comment: Any = None,
+        self: Any,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        flow_style: Any = None,
+        comment: Any = None,
         nr_items: Any = None,
     ) -> None:
         self.start_mark = start_mark
@@ -185,8 +198,9 @@ def input_error(exc: YAMLError, text: str | None = None) -> InputError:
         )
     location = None if mark is None else Location(line=mark.line + 1, column=mark.column + 1)
     if context and context_mark is not None and context != "while scanning for the next token":
-        what = _CONTEXTS.get(context, context.removeprefix("while parsing ").removeprefix(
-            "while scanning "))
+        what = _CONTEXTS.get(
+            context, context.removeprefix("while parsing ").removeprefix("while scanning ")
+        )
         if problem == "found unexpected end of stream":
             template = f"{what} that starts at {_START} is never closed"
         else:

@@ -149,7 +149,7 @@ def key_string(key: Scalar, line: int, col: int) -> str:
             return ".inf" if key > 0 else "-.inf"
         return _go_float32(key)
     raise InputError(
-        "a key cannot be null; quote it (\"null\" or \"~\") to use it as text",
+        'a key cannot be null; quote it ("null" or "~") to use it as text',
         Location(line=line, column=col),
     )
 

@@ -277,8 +277,10 @@ class Splicer:
     ) -> Entry | None:
         """The first of the deleted entries right before `successor` (or at the end)."""
         entries = node.entries
-        stop = len(entries) if successor is None else next(
-            i for i, e in enumerate(entries) if e.key == successor
+        stop = (
+            len(entries)
+            if successor is None
+            else next(i for i, e in enumerate(entries) if e.key == successor)
         )
         first = stop
         while first > 0 and entries[first - 1].key not in new:
@@ -375,8 +377,10 @@ class Splicer:
             )
             if one_line and node.start < node.end:
                 prefer = node.style
-                if not prefer and isinstance(new, str) and not isinstance(
-                    resolve_plain(node.raw), str
+                if (
+                    not prefer
+                    and isinstance(new, str)
+                    and not isinstance(resolve_plain(node.raw), str)
                 ):
                     # A number becoming text (a probe port back to its name): quote it
                     # the way the document writes that text elsewhere.

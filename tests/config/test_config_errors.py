@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
-from config_helpers import fixture
 
 from meshinject.config import ConfigSources, build_config
 from meshinject.errors import ConfigError
+from tests.config.config_helpers import fixture
 
 
 def _error(**kwargs: object) -> ConfigError:

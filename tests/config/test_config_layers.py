@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from config_helpers import fixture
 from pydantic import ValidationError
 
 from meshinject.config import ISTIO_VERSION, ConfigSources, build_config
 from meshinject.config.merge import deep_merge
 from meshinject.inject.settings import settings_from_config
+from tests.config.config_helpers import fixture
 
 
 def test_deep_merge_merges_maps_replaces_lists_and_null_deletes() -> None:

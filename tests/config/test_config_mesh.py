@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from config_helpers import fixture
-
 from meshinject.config import ConfigSources, build_config, merge_proxy_config
+from tests.config.config_helpers import fixture
 
 
 def _mesh(*files: str) -> dict[str, Any]:

@@ -154,15 +154,22 @@ def probes(draw: st.DrawFn, ports: dict[str, int]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     unnamed = st.integers(1024, 9000).filter(lambda p: p not in ports.values())
     port = st.one_of(st.sampled_from(sorted(ports)), unnamed) if ports else unnamed
-    for field in draw(st.lists(st.sampled_from(["readinessProbe", "livenessProbe", "startupProbe"]),
-                               unique=True, max_size=3)):
+    for field in draw(
+        st.lists(
+            st.sampled_from(["readinessProbe", "livenessProbe", "startupProbe"]),
+            unique=True,
+            max_size=3,
+        )
+    ):
         kind = draw(st.sampled_from(["httpGet", "tcpSocket", "grpc", "exec"]))
         probe: dict[str, Any] = {}
         if draw(st.booleans()):
             probe["initialDelaySeconds"] = draw(st.integers(0, 30))
         if kind == "httpGet":
-            action: Any = {"path": draw(st.sampled_from(["/healthz", "/ready", "/live"])),
-                           "port": draw(port)}
+            action: Any = {
+                "path": draw(st.sampled_from(["/healthz", "/ready", "/live"])),
+                "port": draw(port),
+            }
             if draw(st.booleans()):
                 action["scheme"] = draw(st.sampled_from(["HTTP", "HTTPS"]))
             if draw(st.booleans()):
@@ -191,10 +198,22 @@ def containers(draw: st.DrawFn, names: list[str]) -> list[dict[str, Any]]:
         c: dict[str, Any] = {"name": name, "image": f"registry.example.com/{name}:{draw(WORDS)}"}
         ports: dict[str, int] = {}
         if draw(st.booleans()):
-            declared = draw(st.lists(st.sampled_from(["http", "grpc", "metrics", "admin"]),
-                                     unique=True, min_size=1, max_size=3))
-            numbers = draw(st.lists(st.integers(80, 9999), unique=True,
-                                    min_size=len(declared), max_size=len(declared)))
+            declared = draw(
+                st.lists(
+                    st.sampled_from(["http", "grpc", "metrics", "admin"]),
+                    unique=True,
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+            numbers = draw(
+                st.lists(
+                    st.integers(80, 9999),
+                    unique=True,
+                    min_size=len(declared),
+                    max_size=len(declared),
+                )
+            )
             ports = dict(zip(declared, numbers, strict=True))
             port_items = [{"name": n, "containerPort": p} for n, p in ports.items()]
             c["ports"] = Flow(port_items) if draw(st.booleans()) else port_items
@@ -243,8 +262,9 @@ def pod_template(draw: st.DrawFn, app: str) -> dict[str, Any]:
     if draw(st.booleans()):
         spec["serviceAccountName"] = app
     if draw(st.booleans()):
-        spec["initContainers"] = [{"name": "migrate", "image": "migrate:1",
-                                   "command": Flow(["/bin/migrate"])}]
+        spec["initContainers"] = [
+            {"name": "migrate", "image": "migrate:1", "command": Flow(["/bin/migrate"])}
+        ]
     spec["containers"] = draw(containers(names))
     if draw(st.booleans()):
         spec["imagePullSecrets"] = [{"name": "registry-credentials"}]
@@ -294,8 +314,12 @@ def workload(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def passthrough(app: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": app},
-            "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": "http"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": app},
+        "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": "http"}]},
+    }
 
 
 @st.composite

@@ -122,8 +122,10 @@ def test_the_exit_codes_are_one_table_in_the_readme_and_in_help() -> None:
     assert codes == ["0", "1", "2", "123"]
     for command in ((), ("inject",), ("uninject",)):
         help_text = " ".join(run(*command, "--help").stdout.split())
-        assert ("Exit codes: 0 success; 1 --check found files that would change; 2 usage error; "
-                "123 some file could not be processed.") in help_text
+        assert (
+            "Exit codes: 0 success; 1 --check found files that would change; 2 usage error; "
+            "123 some file could not be processed."
+        ) in help_text
 
 
 def test_the_readme_diff_is_what_meshinject_prints() -> None:

@@ -119,6 +119,10 @@ def test_the_line_check_excuses_only_rewritten_probe_lines() -> None:
     skipped = sorted(rewritten_lines(text))
     assert [lines[n].strip() for n in skipped] == [
         "prometheus.io/port: '9102'",
-        "tcpSocket:", "port: http",
-        "httpGet:", "path: /healthz/ready", "port: http", "scheme: HTTP",
+        "tcpSocket:",
+        "port: http",
+        "httpGet:",
+        "path: /healthz/ready",
+        "port: http",
+        "scheme: HTTP",
     ]

@@ -25,8 +25,13 @@ pytestmark = pytest.mark.slow
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     done = subprocess.run(
         ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
     )
@@ -51,7 +56,12 @@ def try_repo(repo: Path, hooks: Path, hook: str, cache: Path) -> subprocess.Comp
     env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "NO_COLOR": "1"}
     return subprocess.run(
         [str(PRE_COMMIT), "try-repo", str(hooks), hook, "--color", "never"],
-        cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=600,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
 
 

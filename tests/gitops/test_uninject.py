@@ -74,8 +74,10 @@ def istioctl_style(injected: bytes) -> bytes:
         b"  name: web\nspec:\n", b"  creationTimestamp: null\n  name: web\nspec:\n"
     )
     text = text.replace(b"  strategy: {}\n", b"")
-    text = text.replace(b"    metadata:\n      labels:\n",
-                        b"    metadata:\n      creationTimestamp: null\n      labels:\n")
+    text = text.replace(
+        b"    metadata:\n      labels:\n",
+        b"    metadata:\n      creationTimestamp: null\n      labels:\n",
+    )
     text = text.replace(b"proxyv2:1.31.0", b"proxyv2:1.30.2")  # another Istio release
     text = text.replace(b"        image: web:1\n", b"        image: web:1\n        resources: {}\n")
     return text + b"status: {}\n"
@@ -87,8 +89,14 @@ def test_a_workload_injected_by_istioctl_is_uninjected_best_effort_with_a_warnin
     assert result.exit_code == 0, result.stderr
     out = result.stdout_bytes
     # What the status annotation lists is gone, probes and Prometheus are restored ...
-    for gone in (b"istio-proxy", b"istio-init", b"istio-envoy", b"sidecar.istio.io/status",
-                 b"/app-health/", b"15020"):
+    for gone in (
+        b"istio-proxy",
+        b"istio-init",
+        b"istio-envoy",
+        b"sidecar.istio.io/status",
+        b"/app-health/",
+        b"15020",
+    ):
         assert gone not in out
     assert b"            path: /ready\n            port: http\n" in out
     assert b"          tcpSocket:\n            port: 8081\n" in out

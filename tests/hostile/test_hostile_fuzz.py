@@ -8,16 +8,13 @@ property: only typed, located errors come out, and injected output injects again
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fuzz"))
-import harness
+from fuzz import harness
 
 KINDS = [
     "Pod",

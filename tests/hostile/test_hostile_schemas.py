@@ -133,7 +133,7 @@ def test_aliased_labels_stay_what_the_user_wrote_where_injection_does_not_write(
 ) -> None:
     """Injection adds labels to the pod template only; the selector alias keeps its value."""
     path = tmp_path / "app.yaml"
-    path.write_text(VALID_BUT_UNUSUAL[0].values[0])
+    path.write_text(str(VALID_BUT_UNUSUAL[0].values[0]))
     assert invoke("-i", str(path)).exit_code == 0
     data = yaml.safe_load(path.read_text())
     assert data["spec"]["selector"]["matchLabels"] == {"app": "web"}

@@ -10,7 +10,6 @@ copied from a manifest is emitted as a quoted scalar or JSON, so a value full of
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,8 +106,7 @@ def _manifest(name: str, value: str) -> str:
 
 @functools.cache
 def _request() -> Any:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fuzz"))
-    import harness
+    from fuzz import harness
 
     return harness.default_request()
 

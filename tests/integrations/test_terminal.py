@@ -78,7 +78,7 @@ def test_no_bar_when_stderr_is_a_pipe_or_in_ci() -> None:
 
 def test_bar_is_removed_when_the_loop_stops_early() -> None:
     console, _ = terminal()
-    walk = track(["a", "b", "c"], console, total=3, enabled=True, clock=Clock(step=2))
+    walk: Any = track(["a", "b", "c"], console, total=3, enabled=True, clock=Clock(step=2))
     next(walk)
     walk.close()
     # Only one live display may be active on a console: a second one starts only if the

@@ -6,16 +6,11 @@ Deployments, and the cost of a typical sidecar edit vs one more load of its outp
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+import yaml
 
-import yaml  # noqa: E402
-from manifests import inject, realistic_stream  # noqa: E402
-
-from meshinject.yamltext import (  # noqa: E402
+from meshinject.yamltext import (
     EDIT_PATHS,
     Sniff,
     edit_document,
@@ -23,6 +18,7 @@ from meshinject.yamltext import (  # noqa: E402
     sniff_kind,
     split_stream,
 )
+from tests.yamltext.manifests import inject, realistic_stream
 
 
 def best(fn: object, repeat: int = 3) -> float:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from manifests import deployment, four_space_deployment, inject, realistic_stream
 
 from meshinject.errors import InputError
 from meshinject.yamltext import (
@@ -23,8 +22,9 @@ from meshinject.yamltext import (
     sniff_kind,
     split_stream,
 )
+from tests.yamltext.manifests import deployment, four_space_deployment, inject, realistic_stream
 
-Change = Callable[[Any], None]
+Change = Callable[[Any], object]
 
 
 def check(source: str, change: Change, expected: str, *, inverse: bool = True) -> None:

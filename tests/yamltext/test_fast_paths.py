@@ -14,12 +14,12 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from manifests import deployment
 
 from meshinject.yamltext import events as ev
 from meshinject.yamltext import load_document
 from meshinject.yamltext.diff import same
 from meshinject.yamltext.emit import _plain_ok, _scalar_text, plain_ok, scalar_text
+from tests.yamltext.manifests import deployment
 
 TRICKY = """\
 %YAML 1.1
@@ -47,7 +47,14 @@ custom: ! x
 """
 
 ATTRIBUTES = (
-    "anchor", "tag", "implicit", "value", "style", "flow_style", "explicit", "comment",
+    "anchor",
+    "tag",
+    "implicit",
+    "value",
+    "style",
+    "flow_style",
+    "explicit",
+    "comment",
 )
 
 
@@ -121,13 +128,18 @@ def _reference_same(a: object, b: object) -> bool:
 
 
 _LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, -0.0, 1.0, math.nan]),
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.sampled_from([0.0, -0.0, 1.0, math.nan]),
     st.sampled_from(["", "a", "1", "true"]),
 )
 _VALUES = st.recursive(
     _LEAVES,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 

@@ -1,16 +1,17 @@
 """load_document: Kubernetes-flavoured YAML 1.1 data, positions, and located errors."""
 
 import math
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from manifests import deployment
 
 from meshinject.errors import InputError
 from meshinject.yamltext import load_document
 from meshinject.yamltext.nodes import MappingNode, ScalarNode, SequenceNode
+from tests.yamltext.manifests import deployment
 
 
 def data(text: str) -> object:
@@ -152,7 +153,7 @@ def test_plain_scalars_resolve_like_pyyaml(word: str) -> None:
         return
     if not isinstance(expected, dict) or type(expected.get("v")).__name__ in ("date", "datetime"):
         return
-    got = data(text)
+    got: Any = data(text)
     if isinstance(expected["v"], float) and math.isnan(expected["v"]):  # nan != nan
         assert math.isnan(got["v"])
         return

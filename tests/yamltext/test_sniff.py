@@ -1,9 +1,9 @@
 """sniff_kind: a fast text-only guess that answers UNKNOWN whenever it could be wrong."""
 
 import pytest
-from manifests import deployment
 
 from meshinject.yamltext import Sniff, sniff_kind
+from tests.yamltext.manifests import deployment
 
 
 @pytest.mark.parametrize("text", ["", "\n", "# only a comment\n", "---\n", "--- # c\n...\n"])

@@ -1,9 +1,9 @@
 """split_stream: documents as exact text slices; joining them gives the stream back."""
 
 import pytest
-from manifests import realistic_stream
 
 from meshinject.yamltext import split_stream
+from tests.yamltext.manifests import realistic_stream
 
 
 def texts(stream: str) -> list[str]:
