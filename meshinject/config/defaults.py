@@ -15,7 +15,7 @@ from meshinject.config.provenance import SourceDoc
 ISTIO_VERSION = "1.31.0"
 DEFAULT_HUB = "docker.io/istio"
 
-# Injection templates meshinject ships (Jinja files under templates/), unless overridden.
+# Injection templates meshinject ships (Jinja files under meshinject/templates/), unless overridden.
 BUILTIN_TEMPLATES = ("sidecar", "gateway", "grpc-simple", "grpc-agent")
 
 DEFAULTS_DIR = Path(__file__).with_name("defaults")

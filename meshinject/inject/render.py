@@ -53,11 +53,8 @@ def yaml_bool(value: object) -> str:
 
 
 def templates_dir() -> Path:
-    """Where the built-in templates live: inside the installed package, else the checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent.parent / "templates"
+    """Where the built-in templates live: package data, `meshinject/templates/`."""
+    return Path(__file__).resolve().parent.parent / "templates"
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = sorted(p.name for p in (ROOT / "templates").glob("*.yaml.j2"))
+TEMPLATES = sorted(p.name for p in (ROOT / "meshinject" / "templates").glob("*.yaml.j2"))
 POD = """\
 apiVersion: v1
 kind: Pod
@@ -109,7 +109,7 @@ def test_sdist_ships_the_pre_commit_hooks_and_templates(dist: Path) -> None:
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert ".pre-commit-hooks.yaml" in names
-    assert {f"templates/{name}" for name in TEMPLATES} <= names
+    assert {f"meshinject/templates/{name}" for name in TEMPLATES} <= names
     assert "meshinject/py.typed" in names
 
 
