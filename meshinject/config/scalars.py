@@ -101,7 +101,7 @@ def to_quantity(value: Any) -> str | int | float:
         raise ValueError(f"invalid quantity {show(value)}")
     if isinstance(value, str) and not _QUANTITY.match(value.strip()):
         raise ValueError(f"invalid quantity {show(value)}")
-    from meshinject.inject.quantity import QuantityError, parse_quantity
+    from meshinject.quantity import QuantityError, parse_quantity
 
     try:
         parse_quantity(str(value))  # also bounds the size: `1e99999999` is refused here

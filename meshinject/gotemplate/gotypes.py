@@ -183,7 +183,7 @@ class Quantity(str):
     GO_TYPE = "resource.Quantity"
 
     def __new__(cls, text: Any) -> Quantity:
-        from meshinject.inject.quantity import QuantityError, canonical_quantity
+        from meshinject.quantity import QuantityError, canonical_quantity
 
         try:
             return super().__new__(cls, canonical_quantity(str(text)))

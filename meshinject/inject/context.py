@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshinject.inject.jsonmap import json_mapping
-from meshinject.inject.quantity import canonical_resources
 from meshinject.inject.settings import InjectSettings
+from meshinject.quantity import canonical_resources
 
 RESOURCE_ANNOTATIONS = {
     ("requests", "cpu"): "sidecar.istio.io/proxyCPU",

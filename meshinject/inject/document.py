@@ -18,9 +18,9 @@ from meshinject.errors import InjectionError, MeshInjectError
 from meshinject.inject.context import Workload
 from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.pod import inject_pod
-from meshinject.inject.quantity import QuantityError, parse_quantity
 from meshinject.inject.settings import InjectSettings
 from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
+from meshinject.quantity import QuantityError, parse_quantity
 from meshinject.yamltypes import yaml_type_name
 
 POD_TEMPLATE_KINDS = frozenset(

@@ -14,7 +14,7 @@ from typing import Any
 
 from meshinject.gotemplate import kubetypes  # noqa: F401 - registers the Kubernetes types
 from meshinject.gotemplate.gotypes import STRUCTS
-from meshinject.inject.quantity import QuantityError, canonical_quantity
+from meshinject.quantity import QuantityError, canonical_quantity
 
 
 def _is_zero(value: Any, kind: str) -> bool:

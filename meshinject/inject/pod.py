@@ -20,12 +20,12 @@ from meshinject.inject.gonormal import normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
-from meshinject.inject.quantity import canonical_resources
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, strip_injection
 from meshinject.inject.templates import render_template, select_templates
 from meshinject.inject.validate import annotation_problems
 from meshinject.inject.yamldata import parse_proxy_config, parse_template_output
+from meshinject.quantity import canonical_resources
 
 PROXY = "istio-proxy"
 INIT_ORDER_NATIVE = ("enable-core-dump", PROXY, "istio-validation", "istio-init")

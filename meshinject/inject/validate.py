@@ -10,7 +10,7 @@ import ipaddress
 import json
 from collections.abc import Callable, Mapping
 
-from meshinject.inject.quantity import QuantityError, parse_quantity
+from meshinject.quantity import QuantityError, parse_quantity
 
 Check = Callable[[str], None]
 
