@@ -14,13 +14,12 @@ from typing import Any, Literal
 from meshinject.desired_state import desired_data
 from meshinject.errors import InputError, Location, MeshInjectError
 from meshinject.inject.document import (
-    LIST_KINDS,
-    WORKLOAD_KINDS,
     DocumentResult,
     InjectionRequest,
     WorkloadReport,
     inject_document,
 )
+from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS
 from meshinject.policy.namespaces import namespaces_in_document
 from meshinject.yamltext import RawDocument, load_document, sniff_kind, split_stream
 from meshinject.yamltext.diff import same

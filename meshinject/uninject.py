@@ -52,17 +52,14 @@ from typing import Any
 from meshinject.datacopy import clone
 from meshinject.errors import MeshInjectError
 from meshinject.inject.document import (
-    LIST_KINDS,
-    WORKLOAD_KINDS,
     DocumentResult,
     InjectionRequest,
     WorkloadReport,
-    get_path,
     inject_document,
-    pod_paths,
 )
 from meshinject.inject.godefaults import _STATUS as GO_ZERO_STATUS
 from meshinject.inject.godefaults import _UPDATE_STRATEGY as GO_UPDATE_STRATEGY
+from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS, get_path, pod_paths
 from meshinject.inject.status import STATUS, unapply
 from meshinject.yamltext import LoadedDocument, edit_document, load_document
 from meshinject.yamltext.diff import same
