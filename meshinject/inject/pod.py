@@ -21,7 +21,7 @@ from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.settings import InjectSettings
-from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, strip_injection
+from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, unapply
 from meshinject.inject.templates import render_template, select_templates
 from meshinject.inject.validate import annotation_problems
 from meshinject.inject.yamldata import parse_proxy_config, parse_template_output
@@ -62,7 +62,7 @@ def inject_pod(
         proxy_config = merge_proxy_config(proxy_config, overlay)
     pc_json = proxy_config_json(proxy_config)
 
-    stripped = strip_injection(original)
+    stripped = unapply(original)
     context = build_context(
         settings=settings,
         pod=stripped,

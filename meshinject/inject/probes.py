@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from meshinject.datacopy import clone
+from meshinject.inject.jsonmap import json_mapping
 
 PROXY = "istio-proxy"
 PROBES = (("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz"))
@@ -131,3 +132,62 @@ def rewrite_probes(spec: dict[str, Any], status_port: int) -> None:
 
 def probers_json(probers: dict[str, Any]) -> str:
     return json.dumps(probers, separators=(",", ":"), ensure_ascii=False)
+
+
+# --- Undo (uninject and re-injection) ---------------------------------------------------
+
+# Probe field for each path suffix of ISTIO_KUBE_APP_PROBERS.
+_PROBE_FIELDS = {suffix: name for name, suffix in PROBES + HOOKS}
+_ACTIONS = ("httpGet", "tcpSocket", "grpc")
+
+
+def _port_name(container: dict[str, Any], port: Any) -> Any:
+    """The name of the container port `port` resolves from, if it has one (else `port`)."""
+    if not isinstance(port, int) or isinstance(port, bool):
+        return port
+    for declared in container.get("ports") or []:
+        if (
+            isinstance(declared, dict)
+            and declared.get("containerPort") == port
+            and isinstance(declared.get("name"), str)
+            and declared["name"]
+        ):
+            return declared["name"]
+    return port
+
+
+def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
+    """Give app containers back the probes recorded in ISTIO_KUBE_APP_PROBERS, in place.
+
+    The recorded action replaces the rewritten `httpGet` at the same key position (so a
+    `tcpSocket` comes back where it was). A port number a container port names is written
+    as that name again: the recording only keeps the number, and probes usually name it.
+    """
+    for path, prober in json_mapping(probers_text).items():
+        parts = str(path).strip("/").split("/")
+        if len(parts) != 3 or parts[2] not in _PROBE_FIELDS or not isinstance(prober, dict):
+            continue
+        kind, container_name, suffix = parts
+        target = None
+        for key in ("containers", "initContainers"):
+            for c in spec.get(key) or []:
+                if isinstance(c, dict) and c.get("name") == container_name != PROXY:
+                    target = c
+        if target is None:
+            continue
+        holder = target.get("lifecycle") if kind == "app-lifecycle" else target
+        probe = holder.get(_PROBE_FIELDS[suffix]) if isinstance(holder, dict) else None
+        action = next((a for a in _ACTIONS if isinstance(prober.get(a), dict)), None)
+        if not isinstance(probe, dict) or action is None or not isinstance(holder, dict):
+            continue
+        value = clone(prober[action])
+        if action != "grpc" and "port" in value:
+            value["port"] = _port_name(target, value["port"])
+        restored: dict[str, Any] = {}
+        for key, old in probe.items():
+            if key in ("httpGet", action):
+                restored[action] = value
+            elif key not in _ACTIONS:
+                restored[key] = old
+        restored.setdefault(action, value)
+        holder[_PROBE_FIELDS[suffix]] = restored

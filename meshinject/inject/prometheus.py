@@ -11,8 +11,6 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from meshinject.inject.jsonmap import json_mapping
-
 if TYPE_CHECKING:
     from meshinject.inject.settings import InjectSettings
 
@@ -75,16 +73,23 @@ def apply_merge(
     annotations[SCRAPE] = "true"
 
 
-def restore(pod: dict[str, Any], recorded: str | None) -> None:
-    """Undo `apply_merge`: put back the app's own scrape annotations, or drop ours."""
-    annotations = (pod.get("metadata") or {}).get("annotations")
-    if not isinstance(annotations, dict):
-        return
-    if annotations.get(PATH) != AGENT_PATH:
-        return
-    for key in (SCRAPE, PORT, PATH):
-        annotations.pop(key, None)
-    data = json_mapping(recorded)
-    for field, key in (("scrape", SCRAPE), ("path", PATH), ("port", PORT)):
-        if field in data:
-            annotations[key] = data[field]
+# --- Undo (uninject and re-injection) ---------------------------------------------------
+
+#: The annotations `apply_merge` writes, and the field of ENV that keeps the app's own value.
+FIELDS = {SCRAPE: "scrape", PATH: "path", PORT: "port"}
+_AGENT_VALUES = {PATH: AGENT_PATH, SCRAPE: "true"}
+
+
+def restore(annotations: dict[str, Any], recorded: dict[str, Any]) -> None:
+    """Undo `apply_merge`, in place: the app's own values (`recorded`, from ENV) go back
+    where they are, keeping the key order; `added_by_merge` tells which keys to drop."""
+    for key, field in FIELDS.items():
+        if field in recorded and key in annotations:
+            annotations[key] = recorded[field]
+
+
+def added_by_merge(key: str, value: Any, recorded: dict[str, Any]) -> bool:
+    """Whether the annotation `key: value` is one `apply_merge` added (not the app's own)."""
+    if FIELDS[key] in recorded:
+        return False
+    return value == _AGENT_VALUES[key] if key in _AGENT_VALUES else str(value).isdigit()

@@ -17,7 +17,7 @@ from typing import Any
 from meshinject.datacopy import clone
 from meshinject.inject import prometheus
 from meshinject.inject.jsonmap import json_mapping
-from meshinject.inject.probes import HOOKS, PROBES
+from meshinject.inject.probes import restore_probes
 
 STATUS = "sidecar.istio.io/status"
 OVERRIDES = "proxy.istio.io/overrides"
@@ -106,10 +106,6 @@ def env_value(container: dict[str, Any] | None, name: str) -> str | None:
     return None
 
 
-# Probe field for each path suffix of ISTIO_KUBE_APP_PROBERS.
-_PROBE_FIELDS = {suffix: name for name, suffix in PROBES + HOOKS}
-_ACTIONS = ("httpGet", "tcpSocket", "grpc")
-
 # What an injection adds to the pod's labels and annotations, in the order it adds them.
 # Added keys are appended, so they form the tail of the mapping in this order; see
 # `_trailing_additions`.
@@ -142,58 +138,6 @@ ANNOTATION_ORDER = (
     prometheus.SCRAPE,
     STATUS,
 )
-
-
-def _port_name(container: dict[str, Any], port: Any) -> Any:
-    """The name of the container port `port` resolves from, if it has one (else `port`)."""
-    if not isinstance(port, int) or isinstance(port, bool):
-        return port
-    for declared in container.get("ports") or []:
-        if (
-            isinstance(declared, dict)
-            and declared.get("containerPort") == port
-            and isinstance(declared.get("name"), str)
-            and declared["name"]
-        ):
-            return declared["name"]
-    return port
-
-
-def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
-    """Give app containers back the probes recorded in ISTIO_KUBE_APP_PROBERS, in place.
-
-    The recorded action replaces the rewritten `httpGet` at the same key position (so a
-    `tcpSocket` comes back where it was). A port number a container port names is written
-    as that name again: the recording only keeps the number, and probes usually name it.
-    """
-    for path, prober in json_mapping(probers_text).items():
-        parts = str(path).strip("/").split("/")
-        if len(parts) != 3 or parts[2] not in _PROBE_FIELDS or not isinstance(prober, dict):
-            continue
-        kind, container_name, suffix = parts
-        target = None
-        for key in ("containers", "initContainers"):
-            for c in spec.get(key) or []:
-                if isinstance(c, dict) and c.get("name") == container_name != PROXY:
-                    target = c
-        if target is None:
-            continue
-        holder = target.get("lifecycle") if kind == "app-lifecycle" else target
-        probe = holder.get(_PROBE_FIELDS[suffix]) if isinstance(holder, dict) else None
-        action = next((a for a in _ACTIONS if isinstance(prober.get(a), dict)), None)
-        if not isinstance(probe, dict) or action is None or not isinstance(holder, dict):
-            continue
-        value = clone(prober[action])
-        if action != "grpc" and "port" in value:
-            value["port"] = _port_name(target, value["port"])
-        restored: dict[str, Any] = {}
-        for key, old in probe.items():
-            if key in ("httpGet", action):
-                restored[action] = value
-            elif key not in _ACTIONS:
-                restored[key] = old
-        restored.setdefault(action, value)
-        holder[_PROBE_FIELDS[suffix]] = restored
 
 
 def _trailing_additions(
@@ -262,17 +206,11 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     ann = dict(out_meta.get("annotations") or {})
     labels = dict(out_meta["labels"]) if isinstance(out_meta.get("labels"), dict) else None
 
-    prom_fields = {prometheus.SCRAPE: "scrape", prometheus.PATH: "path", prometheus.PORT: "port"}
-    for key, field_name in prom_fields.items():
-        if field_name in recorded and key in ann:
-            ann[key] = recorded[field_name]  # the user's own value, put back in place
-    prom_agent = {prometheus.PATH: prometheus.AGENT_PATH, prometheus.SCRAPE: "true"}
+    prometheus.restore(ann, recorded)
 
     def our_annotation(key: str, value: Any) -> bool:
-        if key in prom_fields:
-            if prom_fields[key] in recorded:
-                return False
-            return value == prom_agent[key] if key in prom_agent else str(value).isdigit()
+        if key in prometheus.FIELDS:
+            return prometheus.added_by_merge(key, value, recorded)
         if key == "istio.io/rev":
             return not status.revision or value == status.revision
         if key.startswith("kubectl.kubernetes.io/default"):
@@ -383,8 +321,3 @@ def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None
         ]
         if restored:
             spec[key] = [*current, *restored]
-
-
-def strip_injection(pod: dict[str, Any]) -> dict[str, Any]:
-    """Remove what a previous injection added (per its status annotation); copy of `pod`."""
-    return unapply(pod)
