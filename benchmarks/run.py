@@ -176,25 +176,9 @@ def bench_passthrough(n: int, tmp: Path) -> None:
     src.write_text(text, encoding="utf-8")
     size = len(text.encode()) / MB
     wall, cpu, rss, rc = run_cli(["-q", "--jobs", "1", str(src)], tmp / "passthrough.out")
-    from meshinject.cli import _build_request
-    from meshinject.stream import inject_text
+    from meshinject.api import RunOptions, build_request, inject_text
 
-    opts = {
-        "values_files": (),
-        "mesh_files": (),
-        "iop_files": (),
-        "inject_config_files": (),
-        "set_args": (),
-        "revision": "",
-        "revision_values": (),
-        "tags": (),
-        "namespaces": (),
-        "namespace_labels": None,
-        "mode": None,
-        "kube_version": None,
-        "style": "istio",
-    }
-    request = _build_request(opts)
+    request = build_request(RunOptions())
     core, core_cpu = best(3, lambda: inject_text(text, request))
     print(f"\nPass-through only (N = {n:,}: {2 * n:,} Services and ConfigMaps, {size:.1f} MB):")
     print(

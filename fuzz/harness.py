@@ -12,20 +12,15 @@ from __future__ import annotations
 
 from functools import cache
 
+from meshinject.api import InjectionRequest, RunOptions, build_request, inject_bytes
 from meshinject.errors import MeshInjectError
-from meshinject.files import process_text
-from meshinject.inject.document import InjectionRequest
+from meshinject.stream import Operation
 
 
 @cache
 def default_request() -> InjectionRequest:
     """The request `meshinject -f FILE` builds with no flags."""
-    from meshinject.cli import _build_request, main
-
-    # Let Click fill in every option's default, so this follows the CLI as it grows.
-    command = main.commands["inject"]
-    with command.make_context("inject", ["fuzz.yaml"]) as ctx:
-        return _build_request(dict(ctx.params))
+    return build_request(RunOptions())
 
 
 def _check_errors(errors: list[MeshInjectError], what: str) -> None:
@@ -39,12 +34,14 @@ def _check_errors(errors: list[MeshInjectError], what: str) -> None:
 
 def check(data: bytes) -> None:
     request = default_request()
-    for operation in ("inject", "uninject"):
-        result = process_text(data, "fuzz.yaml", request, operation)  # type: ignore[arg-type]
+    operations: tuple[Operation, ...] = ("inject", "uninject")
+    for operation in operations:
+        result = inject_bytes(data, "fuzz.yaml", request, operation=operation)
         _check_errors(result.errors, operation)
         if result.errors or not result.changed:
             continue
-        again = process_text(result.output.encode("utf-8"), "fuzz.yaml", request, operation)  # type: ignore[arg-type]
+        output = result.output.encode("utf-8")
+        again = inject_bytes(output, "fuzz.yaml", request, operation=operation)
         _check_errors(again.errors, f"{operation} of its own output")
         assert not again.errors, f"{operation} output could not be processed again: " + "; ".join(
             e.render() for e in again.errors

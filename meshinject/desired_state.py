@@ -15,14 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from meshinject.datacopy import clone
-from meshinject.inject.document import (
-    LIST_KINDS,
-    WORKLOAD_KINDS,
-    DocumentResult,
-    InjectionRequest,
-    get_path,
-)
-from meshinject.inject.document import pod_paths as _pod_paths
+from meshinject.inject.document import DocumentResult, InjectionRequest
+from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS, get_path
+from meshinject.inject.kinds import pod_paths as _pod_paths
 from meshinject.inject.status import STATUS, InjectionStatus
 
 

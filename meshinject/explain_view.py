@@ -14,12 +14,10 @@ _DECISIONS = {"injected": "inject", "skipped": "skip", "removed": "remove"}
 def explain_rows(report: Report) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for result in report.files:
-        workload_errors = {
-            w.error.message for w in (result.stream.workloads if result.stream else []) if w.error
-        }
-        for error in result.errors:
-            if error.message not in workload_errors:
-                rows.append({"file": result.path, "error": error.render()})
+        stream = result.stream if result.error is None else None
+        outside = stream.errors_outside_workloads() if stream else result.errors
+        for error in outside:
+            rows.append({"file": result.path, "error": error.render()})
         if result.stream is None:
             continue
         for w in result.stream.workloads:

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from meshinject.errors import InputError, Location, MeshInjectError, OutputError
-from meshinject.inject.document import InjectionRequest
-from meshinject.stream import Operation, StreamResult, inject_text
+from meshinject.stream import StreamResult
 from meshinject.yamltext import RawDocument, split_stream
 from meshinject.yamltext.split import _START
 
@@ -106,29 +105,6 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
 def display_path(path: str) -> str:
     """How a path is named in messages (`-` is standard input)."""
     return "<stdin>" if path == "-" else path
-
-
-def process_text(
-    data: bytes, path: str, request: InjectionRequest, operation: Operation
-) -> FileResult:
-    shown = display_path(path)
-    try:
-        text, bom, crlf = decode(data, shown)
-        stream = (
-            inject_text(text, request, operation=operation)
-            if operation == "inject"
-            else _uninject(text, request)
-        )
-    except MeshInjectError as exc:
-        return FileResult(path, None, error=exc.located_in(shown))
-    stream.errors = [e.located_in(shown) for e in stream.errors]
-    return FileResult(path, stream, output=encode(stream.text, bom=bom, crlf=crlf))
-
-
-def _uninject(text: str, request: InjectionRequest) -> StreamResult:
-    from meshinject.uninject import uninject_document
-
-    return inject_text(text, request, operation="uninject", transform=uninject_document)
 
 
 def read_input(path: str, stdin: bytes | None = None) -> bytes:
@@ -390,6 +366,22 @@ class Sink:
 class NullSink(Sink):
     def write(self, text: str) -> None:
         pass
+
+
+class TextSink(Sink):
+    """Output kept in memory as text (`meshinject.api`: one text in, one text out)."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def discard(self) -> None:
+        self._parts.clear()
 
 
 class SpoolSink(Sink):

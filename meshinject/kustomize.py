@@ -246,8 +246,7 @@ def run_exec_plugin(
 
     `source` names the config in messages (kustomize hands over a temporary copy).
     """
-    from meshinject.request import build_request
-    from meshinject.stream import inject_text
+    from meshinject.api import build_request, inject_text
 
     try:
         options = load_config_file(config_path, base_dir=base_dir, source=source)
@@ -258,9 +257,9 @@ def run_exec_plugin(
     messages = [f"meshinject: {_workload_note(w)}" for w in result.workloads if _workload_note(w)]
     if result.errors:
         # Lines in kustomize's stream mean nothing to the user: name the resource instead.
-        failed = {w.error.message: w for w in result.workloads if w.error is not None}
+        failed = {id(w.error): w for w in result.workloads if w.error is not None}
         for error in result.errors:
-            w = failed.get(error.message)
+            w = failed.get(id(error))
             where = (
                 f"{w.kind} {w.namespace}/{w.name}"
                 if w is not None
@@ -323,7 +322,7 @@ def run_krm_function(stdin_text: str, *, base_dir: Path) -> PluginRun:
 
 def inject_items(items: list[Any], request: Any) -> tuple[list[Any], list[dict[str, Any]]]:
     """Inject a list of resource objects as one stream (Namespace items inform the policy)."""
-    from meshinject.stream import inject_text
+    from meshinject.api import inject_text
     from meshinject.yamltext import dump_yaml, load_document, split_stream
 
     texts = [f"---\n{dump_yaml(item)}" for item in items]

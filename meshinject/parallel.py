@@ -110,17 +110,10 @@ def resolve_jobs(jobs: int | None, total_bytes: int) -> int:
 class Engine:
     """Processes `FileJob`s in order; `run` yields a `FileDone` per file, in input order."""
 
-    def __init__(
-        self,
-        request: InjectionRequest,
-        operation: Operation,
-        jobs: int = 1,
-        rebuild: tuple[Callable[..., InjectionRequest], tuple[Any, ...]] | None = None,
-    ) -> None:
+    def __init__(self, request: InjectionRequest, operation: Operation, jobs: int = 1) -> None:
         self.request = request
         self.operation = operation
         self.jobs = max(1, jobs)
-        self.rebuild = rebuild
 
     def run(self, jobs: Iterable[FileJob]) -> Iterator[FileDone]:
         items = self._items(jobs)
@@ -131,17 +124,12 @@ class Engine:
             yield from self._consume(self._submitted(pool, items))
 
     def _pool(self) -> ProcessPoolExecutor:
-        methods = multiprocessing.get_all_start_methods()
-        if "fork" in methods and (self.rebuild is None or os.name == "posix"):
-            _WORKER["request"] = self.request  # inherited by the forked workers
-            return ProcessPoolExecutor(
-                self.jobs,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_init_worker,
-                initargs=(self.operation, None),
-            )
-        return ProcessPoolExecutor(  # pragma: no cover - platforms without fork
-            self.jobs, initializer=_init_worker, initargs=(self.operation, self.rebuild)
+        """Workers forked with the request (no copy to make), else sent a pickled copy."""
+        if "fork" in multiprocessing.get_all_start_methods():
+            _init_worker(self.request, self.operation)  # inherited by the forked workers
+            return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            self.jobs, initializer=_init_worker, initargs=(self.request, self.operation)
         )
 
     def _submitted(
@@ -195,7 +183,7 @@ class Engine:
             error = end.error.located_in(shown) if end.error is not None else None
             return FileDone(FileResult(path, None, error=error), None)
         stream = finish_stream(end.scan, current.chunks)
-        stream.errors = [e.located_in(shown) for e in stream.errors]
+        stream.located_in(shown)
         result = FileResult(path, stream)
         if stream.errors:
             current.sink.discard()
@@ -259,14 +247,9 @@ def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(
-    operation: Operation,
-    rebuild: tuple[Callable[..., InjectionRequest], tuple[Any, ...]] | None,
-) -> None:
+def _init_worker(request: InjectionRequest, operation: Operation) -> None:
+    _WORKER["request"] = request
     _WORKER["operation"] = operation
-    if rebuild is not None:  # pragma: no cover - platforms without fork
-        function, args = rebuild
-        _WORKER["request"] = function(*args)
 
 
 def _run_chunk(task: _Task) -> ChunkResult:

@@ -7,8 +7,7 @@ labels are read and the policy mode is chosen. The CLI and the kustomize plugin 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -163,11 +162,7 @@ def build_request(options: RunOptions) -> InjectionRequest:
         **_policy_fields(first),
     )
 
-    @functools.cache
-    def settings_for(revision: str) -> InjectSettings:
-        config = configs.get(revision) or configs.get(tags.get(revision, ""), first)
-        return settings_from_config(config, kube_version=kube_version)
-
+    settings_for = RevisionSettings(configs, tags, first, kube_version)
     return InjectionRequest(
         settings=settings_for(main_revision if main_revision in configs else next(iter(configs))),
         policy=policy,
@@ -190,6 +185,29 @@ def _path_namespaces(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
                 f"{path}={pairs[path]}: no such file or folder", Location("--namespace")
             )
     return tuple(pairs.items())
+
+
+@dataclass(frozen=True)
+class RevisionSettings:
+    """The injection settings of a revision (or of the revision a tag points to), built
+    once each. A plain object rather than a closure, so a request can be pickled to worker
+    processes on platforms without `fork`."""
+
+    configs: Mapping[str, Any]
+    tags: Mapping[str, str]
+    fallback: Any
+    kube_version: tuple[int, int] | None
+    _built: dict[str, InjectSettings] = field(default_factory=dict, compare=False, repr=False)
+
+    def __call__(self, revision: str) -> InjectSettings:
+        settings = self._built.get(revision)
+        if settings is None:
+            config = self.configs.get(revision) or self.configs.get(
+                self.tags.get(revision, ""), self.fallback
+            )
+            settings = settings_from_config(config, kube_version=self.kube_version)
+            self._built[revision] = settings
+        return settings
 
 
 def _extra(revision_files: dict[str, str], revision: str) -> list[str]:

@@ -1,8 +1,11 @@
-"""Streams of Kubernetes YAML documents: text in, text out, a report per document.
+"""The passes over a stream of Kubernetes YAML documents, a report per document.
 
-`inject_text` is the pure core for a whole stream (like black's `format_str`): documents
-that are not injected come out as their original text; injected documents get their edits
-spliced into their own text. It never reads files, prints or exits.
+Pass 1 (`scan_documents`) collects the Namespace documents, which apply to the whole
+stream; pass 2 (`transform_documents`) injects consecutive documents: documents that are
+not injected come out as their original text, injected ones get their edits spliced into
+their own text; `finish_stream` combines them. `meshinject.parallel.Engine` runs these
+passes over files of any size, and `meshinject.api.inject_text` runs the engine over one
+text. Nothing here reads files, prints or exits.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from meshinject.inject.document import (
 )
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS
 from meshinject.policy.namespaces import namespaces_in_document
-from meshinject.yamltext import RawDocument, load_document, sniff_kind, split_stream
+from meshinject.yamltext import RawDocument, load_document, sniff_kind
 from meshinject.yamltext.diff import same
 from meshinject.yamltypes import yaml_type_name
 
@@ -40,6 +43,19 @@ class StreamResult:
     passed_through: int = 0
     errors: list[MeshInjectError] = field(default_factory=list)
 
+    def located_in(self, path: str) -> None:
+        """Fill `path` into every error; a workload's `error` stays one of `errors`."""
+        located = {id(error): error.located_in(path) for error in self.errors}
+        self.errors = [located[id(error)] for error in self.errors]
+        for workload in self.workloads:
+            if workload.error is not None:
+                workload.error = located.get(id(workload.error), workload.error)
+
+    def errors_outside_workloads(self) -> list[MeshInjectError]:
+        """The errors no workload report carries (unreadable documents, bad Lists...)."""
+        carried = {id(w.error) for w in self.workloads if w.error is not None}
+        return [error for error in self.errors if id(error) not in carried]
+
 
 def _needs_parse(doc: RawDocument) -> bool:
     sniff = sniff_kind(doc.text)
@@ -50,35 +66,6 @@ def _needs_parse(doc: RawDocument) -> bool:
 
 def _located(exc: MeshInjectError, doc: RawDocument) -> MeshInjectError:
     return exc.located_in("", doc.start_line - 1)
-
-
-def inject_text(
-    text: str,
-    request: InjectionRequest,
-    *,
-    operation: Operation = "inject",
-    transform: Callable[[Any, InjectionRequest], DocumentResult] | None = None,
-) -> StreamResult:
-    """Inject (or uninject) every workload of a YAML stream; errors are collected, not raised."""
-    docs = split_stream(text)
-    scan = scan_documents(docs, request, keep_loaded=True)
-    chunk = transform_documents(
-        docs,
-        scan.request_for(request),
-        operation=operation,
-        transform=transform,
-        enabled=not scan.errors,
-        preloaded=scan.loaded,
-        failed=scan.failed,
-        parse=scan.parse,
-    )
-    result = finish_stream(scan, [chunk])
-    if scan.errors or chunk.load_errors:
-        result.text, result.changed = text, False
-        return result
-    result.text = chunk.text
-    result.changed = result.text != text
-    return result
 
 
 @dataclass
@@ -225,9 +212,9 @@ def transform_documents(
             out.append(doc.text)
             continue
         for report in doc_result.workloads:
-            if report.error is not None:
-                error = _with_node_position(report.error, loaded)
-                result.errors.append(_located(error, doc))
+            if report.error is not None:  # the report and the stream share the error
+                report.error = _located(_with_node_position(report.error, loaded), doc)
+                result.errors.append(report.error)
         result.workloads.extend(doc_result.workloads)
         if not doc_result.workloads:
             result.passed_through += 1

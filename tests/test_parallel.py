@@ -3,6 +3,7 @@ and a file that fails leaves nothing behind (no partial output, no temporary fil
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,9 @@ from click.testing import CliRunner, Result
 
 from benchmarks.generate import stream
 from meshinject import files, parallel
+from meshinject.api import InjectionRequest, RunOptions, build_request, inject_text
 from meshinject.cli import main
 from meshinject.files import Encoding, Source, check_encoding, iter_documents
-from meshinject.inject.document import InjectionRequest
 from meshinject.yamltext import split_stream
 
 BROKEN_LAST = stream(3) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"
@@ -43,13 +44,26 @@ def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path: Path, small_pieces:
     assert parallel_run.stderr == sequential.stderr
 
 
-def test_streamed_file_matches_the_whole_text_core(tmp_path: Path, small_pieces: None) -> None:
+def test_streamed_file_matches_the_library_core(tmp_path: Path, small_pieces: None) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(stream(8), encoding="utf-8")
-    whole = files.process_text(path.read_bytes(), str(path), _request(), "inject")
+    whole = inject_text(stream(8), _request())
     streamed = run("--jobs", "1", str(path))
     assert streamed.exit_code == 0
-    assert streamed.stdout == whole.output
+    assert not whole.errors
+    assert streamed.stdout == whole.text
+
+
+def test_jobs_work_without_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where `fork` is missing (Windows, macOS defaults) workers get a pickled request."""
+    path = tmp_path / "app.yaml"
+    path.write_text(stream(4), encoding="utf-8")
+    sequential = run("--jobs", "1", str(path))
+    monkeypatch.setattr(parallel, "CHUNK", 512)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = run("--jobs", "2", str(path))
+    assert spawned.exit_code == 0, spawned.stderr
+    assert spawned.stdout == sequential.stdout
 
 
 @pytest.mark.parametrize(
@@ -109,22 +123,4 @@ def test_failing_file_with_output_option_leaves_no_temp_file(tmp_path: Path) -> 
 
 
 def _request() -> InjectionRequest:
-    from meshinject.cli import _build_request
-
-    return _build_request(
-        {
-            "values_files": (),
-            "mesh_files": (),
-            "iop_files": (),
-            "inject_config_files": (),
-            "set_args": (),
-            "revision": "",
-            "revision_values": (),
-            "tags": (),
-            "namespaces": (),
-            "namespace_labels": None,
-            "mode": None,
-            "kube_version": None,
-            "style": "istio",
-        }
-    )
+    return build_request(RunOptions())

@@ -425,7 +425,7 @@ def pod_template(text: str) -> dict[str, dict[str, str]]:
     import yaml
 
     data = yaml.safe_load(text)
-    return data["spec"]["template"]["metadata"]  # type: ignore[no-any-return]
+    return data["spec"]["template"]["metadata"]
 
 
 def test_U16_uninject_of_an_istioctl_file_removes_every_label_and_annotation_istio_added() -> None:

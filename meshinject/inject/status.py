@@ -224,10 +224,10 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     # `default-logs-container` before `default-container`, `port` before `path`).
     istioctl = _go_sorted(annotations)
     if istioctl:
-        always = (*_ALWAYS_ANNOTATIONS, *prom_fields)
+        always = (*_ALWAYS_ANNOTATIONS, *prometheus.FIELDS)
         added |= {key for key in always if key in ann and our_annotation(key, ann[key])}
         if not recorded and _agent_scrape(ann):
-            added |= set(prom_fields) & set(ann)
+            added |= set(prometheus.FIELDS) & set(ann)
     for key in added:
         del ann[key]
 

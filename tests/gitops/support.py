@@ -8,11 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from meshinject.config import ConfigSources, build_config
-from meshinject.files import process_text
-from meshinject.inject.document import InjectionRequest
-from meshinject.inject.settings import settings_from_config
-from meshinject.policy import PolicySettings
+from meshinject.api import InjectionRequest, RunOptions, build_request, inject_bytes
 from meshinject.yamltext import load_document, split_stream
 from meshinject.yamltext.nodes import MappingNode, Node, SequenceNode, content_end
 
@@ -26,16 +22,11 @@ Style = Literal["istio", "minimal"]
 
 @cache
 def request(style: Style = "istio", set_args: tuple[str, ...] = ()) -> InjectionRequest:
-    config = build_config(ConfigSources(set_args=list(set_args)))
-    return InjectionRequest(
-        settings=settings_from_config(config),
-        policy=PolicySettings(mode="manual"),
-        output_style=style,
-    )
+    return build_request(RunOptions(set_args=set_args, output_style=style))
 
 
 def _run(data: bytes, operation: Literal["inject", "uninject"], req: InjectionRequest) -> bytes:
-    result = process_text(data, "manifest.yaml", req, operation)
+    result = inject_bytes(data, "manifest.yaml", req, operation=operation)
     assert not result.errors, [e.render() for e in result.errors]
     return result.output.encode("utf-8")
 

@@ -20,8 +20,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meshinject.api import inject_bytes
 from meshinject.errors import TemplateError
-from meshinject.files import process_text
 from meshinject.inject import render
 from tests.hostile.conftest import invoke
 
@@ -115,7 +115,7 @@ def _request() -> Any:
 @given(value=values)
 def test_manifest_values_come_out_as_the_same_single_value(value: str) -> None:
     source = _manifest("web", value)
-    result = process_text(source.encode(), "app.yaml", _request(), "inject")
+    result = inject_bytes(source.encode(), "app.yaml", _request())
     assert result.errors == []
     docs = list(yaml.safe_load_all(result.output))
     assert len(docs) == 2

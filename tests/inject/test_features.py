@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from meshinject.request import RunOptions, build_request
-from meshinject.stream import inject_text
+from meshinject.api import RunOptions, build_request, inject_text
 from meshinject.yamltext import load_document
 
 POD = """\
