@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from meshinject import __version__
-from meshinject.output_formats import FORMAT_HELP, FORMATS
+from meshinject.output.formats import FORMAT_HELP, FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -275,7 +275,7 @@ def explain(**opts: Any) -> None:
     Example:
       meshinject explain --namespace-labels namespaces.yaml -f k8s/
     """
-    from meshinject.explain_view import render_explain
+    from meshinject.output.explain import render_explain
 
     report, request_failed = _collect(opts)
     if request_failed:
@@ -435,9 +435,9 @@ def _run(opts: dict[str, Any], *, operation: str) -> None:
 
 
 def _with_progress(processed: Any, paths: list[str], console: Any, *, quiet: bool) -> Any:
-    """A progress bar on a terminal when the run takes a while (see meshinject.progress)."""
+    """A progress bar on a terminal when the run takes a while (see meshinject.output.progress)."""
     from meshinject.files import iter_paths
-    from meshinject.progress import interactive, track
+    from meshinject.output.progress import interactive, track
 
     if quiet or not interactive(console):
         return processed
@@ -454,9 +454,9 @@ def _show_report(
     write_back: Any,
     config_errors: list[Any] | None = None,
 ) -> None:
-    """The report in the chosen --format (see meshinject.output_formats)."""
+    """The report in the chosen --format (see meshinject.output.formats)."""
     from meshinject.files import WriteBack
-    from meshinject.output_formats import default_format, github_commands, report_json, write_json
+    from meshinject.output.formats import default_format, github_commands, report_json, write_json
 
     fmt = opts.get("report_format") or default_format()
     errors = config_errors or []
@@ -595,6 +595,6 @@ def _print_report(console: Any, report: Report, *, quiet: bool) -> None:
                 verb = "would remove" if report.check else "removed"
                 console.print(f"{verb} the sidecar of {_escape(where)}: {_escape(w.reason)}")
     if not quiet:
-        from meshinject.progress import print_summary
+        from meshinject.output.progress import print_summary
 
         print_summary(console, report)

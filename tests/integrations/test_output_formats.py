@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from meshinject.cli import main
-from meshinject.output_formats import default_format, workflow_command
+from meshinject.output.formats import default_format, workflow_command
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

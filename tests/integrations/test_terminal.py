@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from meshinject.cli import main
-from meshinject.progress import interactive, print_summary, track
+from meshinject.output.progress import interactive, print_summary, track
 from meshinject.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
