@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from meshinject.files import FileResult, Source, TextSink
 from meshinject.inject.document import InjectionRequest, WorkloadReport
+from meshinject.options import RunOptions
 from meshinject.parallel import Engine, FileJob
-from meshinject.request import RunOptions, build_request
+from meshinject.request import build_request
 from meshinject.stream import Operation, StreamResult
 
 __all__ = [

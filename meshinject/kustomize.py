@@ -43,34 +43,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from meshinject.errors import ConfigError, InputError, Location, MeshInjectError
+from meshinject.settings_file import type_name
 
 if TYPE_CHECKING:
-    from meshinject.request import RunOptions
+    from meshinject.options import RunOptions
 
 GROUP = "meshinject.dev"
 VERSION = "v1"
 API_VERSION = f"{GROUP}/{VERSION}"
 KIND = "SidecarInjector"
 RESOURCE_LIST_API_VERSION = "config.kubernetes.io/v1"
-
-#: spec key -> (RunOptions field, accepted shape). "files": a string or a list of strings.
-_SPEC_KEYS: dict[str, tuple[str, str]] = {
-    "values": ("values_files", "files"),
-    "meshConfig": ("mesh_config_files", "files"),
-    "iop": ("iop_files", "files"),
-    "injectConfig": ("inject_config_files", "files"),
-    "set": ("set_args", "set"),
-    "revision": ("revision", "string"),
-    "revisionValues": ("revision_values", "pairs-files"),
-    "tags": ("tags", "pairs"),
-    "namespace": ("namespace", "string"),
-    "namespaceLabels": ("namespace_labels_file", "labels"),
-    "mode": ("mode", "string"),
-    "kubeVersion": ("kube_version", "string"),
-    "style": ("output_style", "string"),
-}
-_CHOICES = {"mode": ("manual", "webhook"), "style": ("istio", "minimal")}
-
 
 # --------------------------------------------------------------------------- the config
 
@@ -82,7 +64,7 @@ def parse_config(data: Any, *, source: str, base_dir: Path) -> RunOptions:
     """
     where = Location(source)
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a {KIND} object, got {_type_name(data)}", where)
+        raise ConfigError(f"expected a {KIND} object, got {type_name(data)}", where)
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if kind == "ConfigMap" and api_version == "v1":
         return _options(_from_configmap(data.get("data"), where), where, base_dir)
@@ -104,7 +86,7 @@ def parse_config(data: Any, *, source: str, base_dir: Path) -> RunOptions:
     if spec is None:
         spec = {}
     if not isinstance(spec, Mapping):
-        raise ConfigError(f"expected a mapping, got {_type_name(spec)}", where, key_path="spec")
+        raise ConfigError(f"expected a mapping, got {type_name(spec)}", where, key_path="spec")
     return _options(spec, where, base_dir)
 
 
@@ -113,14 +95,17 @@ def _from_configmap(data: Any, where: Location) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a mapping, got {_type_name(data)}", where, key_path="data")
+        raise ConfigError(f"expected a mapping, got {type_name(data)}", where, key_path="data")
+    from meshinject.options import by_key
+
+    known = by_key()
     spec: dict[str, Any] = {}
     for key, value in data.items():
-        shape = _SPEC_KEYS.get(str(key), ("", ""))[1]
+        shape = known[str(key)][1].shape if str(key) in known else ""
         text = str(value)
         if shape in ("files", "set"):
             spec[str(key)] = [part.strip() for part in text.split(",") if part.strip()]
-        elif shape in ("pairs", "pairs-files"):
+        elif shape in ("pairs", "file-pairs"):
             spec[str(key)] = dict(
                 part.strip().partition("=")[::2] for part in text.split(",") if part.strip()
             )
@@ -130,88 +115,14 @@ def _from_configmap(data: Any, where: Location) -> dict[str, Any]:
 
 
 def _options(spec: Mapping[str, Any], where: Location, base_dir: Path) -> RunOptions:
-    from meshinject.request import RunOptions
+    """The spec's settings over the project configuration file's (found from `base_dir`)."""
+    from meshinject.options import RunOptions
+    from meshinject.settings_file import find_project_config, load_project_config, parse_settings
 
-    fields: dict[str, Any] = {}
-    for key, value in spec.items():
-        if key not in _SPEC_KEYS:
-            known = ", ".join(sorted(_SPEC_KEYS))
-            raise ConfigError(f"unknown setting (known: {known})", where, key_path=f"spec.{key}")
-        if value is None:
-            continue
-        name, shape = _SPEC_KEYS[key]
-        at = f"spec.{key}"
-        if shape == "files":
-            fields[name] = [_path(item, base_dir) for item in _strings(value, where, at)]
-        elif shape == "set":
-            fields[name] = _set_args(value, where, at)
-        elif shape in ("pairs", "pairs-files"):
-            pairs = _mapping_of_strings(value, where, at)
-            if shape == "pairs-files":
-                pairs = {k: _path(v, base_dir) for k, v in pairs.items()}
-            fields[name] = [f"{k}={v}" for k, v in pairs.items()]
-        elif shape == "labels":
-            if isinstance(value, str):
-                fields[name] = _path(value, base_dir)
-            else:
-                from meshinject.policy import parse_namespace_labels
-
-                fields["extra_namespaces"] = parse_namespace_labels(value, source=where.path)
-        else:
-            text = _string(value, where, at)
-            if key in _CHOICES and text not in _CHOICES[key]:
-                raise ConfigError(
-                    f"expected one of {', '.join(_CHOICES[key])}, got {text!r}", where, key_path=at
-                )
-            fields[name] = text
-    return RunOptions(**fields)
-
-
-def _path(name: str, base_dir: Path) -> str:
-    return name if name == "-" or Path(name).is_absolute() else str(base_dir / name)
-
-
-def _string(value: Any, where: Location, at: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ConfigError(f"expected a string, got {_type_name(value)}", where, key_path=at)
-    return str(value)
-
-
-def _strings(value: Any, where: Location, at: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [_string(item, where, f"{at}[{i}]") for i, item in enumerate(value)]
-    raise ConfigError(
-        f"expected a file name or a list of them, got {_type_name(value)}", where, key_path=at
-    )
-
-
-def _set_args(value: Any, where: Location, at: str) -> list[str]:
-    """`set:` is a list of `path=value` strings, or a mapping `path: value`."""
-    if isinstance(value, Mapping):
-        return [f"{k}={_set_value(v)}" for k, v in value.items()]
-    return _strings(value, where, at)
-
-
-def _set_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
-def _mapping_of_strings(value: Any, where: Location, at: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"expected a mapping, got {_type_name(value)}", where, key_path=at)
-    return {str(k): _string(v, where, f"{at}.{k}") for k, v in value.items()}
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )
+    values = parse_settings(spec, locate=lambda _: where, base_dir=base_dir, prefix=("spec",))
+    project = find_project_config(base_dir)
+    options = load_project_config(project).options(RunOptions()) if project else RunOptions()
+    return options.replace(**values)
 
 
 def load_config_file(path: str, *, base_dir: Path | None = None, source: str = "") -> RunOptions:

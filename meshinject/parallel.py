@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -55,6 +55,7 @@ class FileJob:
     path: str
     source: Source
     sink: Callable[[], Sink]
+    request: int = 0  # which of the engine's requests (a project's per-path settings)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class _Task:
     failed: frozenset[int]
     parse: bytes  # pass 1's "needs parsing" flags for these documents
     namespace: str | None = None  # the file's namespace, when it is not the run's default
+    request: int = 0  # which of the engine's requests
 
 
 @dataclass
@@ -110,8 +112,15 @@ def resolve_jobs(jobs: int | None, total_bytes: int) -> int:
 class Engine:
     """Processes `FileJob`s in order; `run` yields a `FileDone` per file, in input order."""
 
-    def __init__(self, request: InjectionRequest, operation: Operation, jobs: int = 1) -> None:
-        self.request = request
+    def __init__(
+        self,
+        request: InjectionRequest,
+        operation: Operation,
+        jobs: int = 1,
+        *,
+        more_requests: Sequence[InjectionRequest] = (),
+    ) -> None:
+        self.requests = (request, *more_requests)  # FileJob.request indexes these
         self.operation = operation
         self.jobs = max(1, jobs)
 
@@ -126,10 +135,10 @@ class Engine:
     def _pool(self) -> ProcessPoolExecutor:
         """Workers forked with the request (no copy to make), else sent a pickled copy."""
         if "fork" in multiprocessing.get_all_start_methods():
-            _init_worker(self.request, self.operation)  # inherited by the forked workers
+            _init_worker(self.requests, self.operation)  # inherited by the forked workers
             return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return ProcessPoolExecutor(
-            self.jobs, initializer=_init_worker, initargs=(self.request, self.operation)
+            self.jobs, initializer=_init_worker, initargs=(self.requests, self.operation)
         )
 
     def _submitted(
@@ -191,21 +200,22 @@ class Engine:
         return FileDone(result, current.sink, current.encoding)
 
     def _inline(self, task: _Task) -> ChunkResult:
-        return _transform(self.request, self.operation, task)
+        return _transform(self.requests, self.operation, task)
 
     def _items(self, jobs: Iterable[FileJob]) -> Iterator[Any]:
         """Per file: start marker, chunk tasks, end marker (pass 0 and 1 happen here)."""
         for job in jobs:
             try:
                 encoding = check_encoding(job.source)
-                scan = scan_documents(iter_documents(job.source, encoding), self.request)
+                request = self.requests[job.request]
+                scan = scan_documents(iter_documents(job.source, encoding), request)
             except MeshInjectError as exc:
                 job.source.close()
                 yield _FileEnd(job, error=exc)
                 continue
             namespaces = scan.namespaces if scan.changes_namespaces else None
-            namespace = self.request.namespace_for(job.path)
-            own = namespace if namespace != self.request.default_namespace else None
+            namespace = request.namespace_for(job.path)
+            own = namespace if namespace != request.default_namespace else None
             enabled = not scan.errors
             failed = scan.failed
             yield _FileStart(job, encoding)
@@ -217,16 +227,19 @@ class Engine:
                 size += len(doc.text)
                 if size >= CHUNK:
                     flags = bytes(parse[chunk[0][1] : doc.index + 1])
-                    yield _Task(chunk, namespaces, enabled, failed, flags, own)
+                    yield _Task(chunk, namespaces, enabled, failed, flags, own, job.request)
                     chunk, size = [], 0
             if chunk:
                 flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
-                yield _Task(chunk, namespaces, enabled, failed, flags, own)
+                yield _Task(chunk, namespaces, enabled, failed, flags, own, job.request)
             job.source.close()
             yield _FileEnd(job, scan=scan)
 
 
-def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> ChunkResult:
+def _transform(
+    requests: Sequence[InjectionRequest], operation: Operation, task: _Task
+) -> ChunkResult:
+    request = requests[task.request]
     if task.namespaces is not None:
         request = request.with_namespaces(task.namespaces)
     if task.namespace is not None:
@@ -247,10 +260,10 @@ def _transform(request: InjectionRequest, operation: Operation, task: _Task) -> 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(request: InjectionRequest, operation: Operation) -> None:
-    _WORKER["request"] = request
+def _init_worker(requests: Sequence[InjectionRequest], operation: Operation) -> None:
+    _WORKER["requests"] = requests
     _WORKER["operation"] = operation
 
 
 def _run_chunk(task: _Task) -> ChunkResult:
-    return _transform(_WORKER["request"], _WORKER["operation"], task)
+    return _transform(_WORKER["requests"], _WORKER["operation"], task)

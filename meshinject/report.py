@@ -1,31 +1,11 @@
-"""The run's report and its exit code: the one place exit codes are defined.
-
-Exit codes:
-
-    0    success: everything was injected, skipped or passed through as asked
-    1    --check: some file would change (nothing was written)
-    2    usage error: bad flags or arguments (Click's convention)
-    123  some file or workload could not be processed (the others still were), or an
-         internal error (reported as one line asking for a bug report)
-    130  interrupted (Ctrl-C): files already rewritten stay rewritten, the rest are unchanged
-"""
+"""The run's report and the exit code it ends with (the table: `meshinject.exitcodes`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from meshinject.exitcodes import Exit
 from meshinject.files import FileResult
-
-EXIT_OK = 0
-EXIT_WOULD_CHANGE = 1
-EXIT_USAGE = 2
-EXIT_FAILED = 123
-EXIT_INTERRUPTED = 130
-
-EXIT_CODES_HELP = (
-    "Exit codes: 0 success; 1 --check found files that would change; "
-    "2 usage error; 123 some file could not be processed."
-)
 
 
 @dataclass
@@ -49,10 +29,10 @@ class Report:
     @property
     def return_code(self) -> int:
         if self.config_failed or self.failed:
-            return EXIT_FAILED
+            return Exit.FAILED
         if self.check and self.changed:
-            return EXIT_WOULD_CHANGE
-        return EXIT_OK
+            return Exit.WOULD_CHANGE
+        return Exit.OK
 
     def counts(self) -> dict[str, int]:
         injected = skipped = removed = failed = passed = 0

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from meshinject.errors import ConfigError, InputError, Location
 from meshinject.inject.document import InjectionRequest
 from meshinject.inject.settings import InjectSettings, settings_from_config
+from meshinject.options import RunOptions
 from meshinject.policy import (
     NamespaceInfo,
     PolicySettings,
@@ -23,27 +24,6 @@ from meshinject.policy import (
 from meshinject.policy.settings import InjectorPolicy
 
 DEFAULT = "default"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """The user's choices, as given on the command line or in a kustomize config."""
-
-    values_files: Sequence[str] = ()
-    mesh_config_files: Sequence[str] = ()
-    iop_files: Sequence[str] = ()
-    inject_config_files: Sequence[str] = ()
-    set_args: Sequence[str] = ()
-    revision: str = ""
-    revision_values: Sequence[str] = ()  # "REV=FILE"
-    tags: Sequence[str] = ()  # "TAG=REV"
-    namespace: str = DEFAULT
-    path_namespaces: Sequence[str] = ()  # "PATH=NAMESPACE"
-    namespace_labels_file: str | None = None
-    mode: Literal["manual", "webhook"] | None = None
-    kube_version: str | None = None
-    output_style: Literal["istio", "minimal"] = "istio"
-    extra_namespaces: dict[str, NamespaceInfo] = field(default_factory=dict)
 
 
 def _pairs(items: Sequence[str], flag: str, what: str) -> dict[str, str]:

@@ -1,0 +1,49 @@
+"""The text report for people, on stderr: errors, warnings, skips and the summary."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from meshinject.errors import MeshInjectError
+from meshinject.report import Report
+
+
+def console() -> Any:
+    """The stderr console every message for people goes to (no colour with NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(
+        stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True
+    )
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def print_error(console: Any, error: MeshInjectError) -> None:
+    console.print(f"[red]error[/red]: {escape(error.render())}")
+
+
+def print_report(console: Any, report: Report, *, quiet: bool) -> None:
+    for result in report.files:
+        for error in result.errors:
+            print_error(console, error)
+        if result.stream is None or quiet:
+            continue
+        for w in result.stream.workloads:
+            where = f"{result.path}: {w.kind} {w.namespace}/{w.name}"
+            for warning in w.warnings:
+                console.print(f"[yellow]warning[/yellow]: {escape(where)}: {escape(warning)}")
+            if w.outcome == "skipped":
+                console.print(f"skipped {escape(where)}: {escape(w.reason)}")
+            elif w.outcome == "removed":
+                verb = "would remove" if report.check else "removed"
+                console.print(f"{verb} the sidecar of {escape(where)}: {escape(w.reason)}")
+    if not quiet:
+        from meshinject.output.progress import print_summary
+
+        print_summary(console, report)

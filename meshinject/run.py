@@ -1,0 +1,297 @@
+"""A command's run, between the parsed flags and the exit code.
+
+`cli.py` parses flags and picks the exit code; this module does the rest: it resolves
+the settings (project configuration file, then flags), builds one request per distinct
+per-path settings, feeds every input through the engine (`meshinject.parallel`), writes
+or prints the results, and shows the report (`meshinject.output`). It returns the
+report's exit code (see `meshinject.report`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from meshinject.errors import MeshInjectError
+from meshinject.exitcodes import Exit
+from meshinject.files import WriteBack
+from meshinject.options import RunOptions, options_from_params, settings
+from meshinject.output.text import console as make_console
+from meshinject.output.text import escape, print_error, print_report
+from meshinject.report import Report
+
+if TYPE_CHECKING:
+    from meshinject.inject.document import InjectionRequest
+    from meshinject.parallel import FileDone
+    from meshinject.settings_file import ProjectConfig
+
+
+class Requests:
+    """The requests of a run: one per distinct per-path settings (namespace, revision)."""
+
+    def __init__(self, options: RunOptions, project: ProjectConfig | None, keep: frozenset[str]):
+        self.options = options
+        self.project = project
+        self.keep = keep
+        self.built: list[InjectionRequest] = []
+        self._index: dict[tuple[Any, ...], int] = {}
+        self.index_for("")  # the run's own settings: request 0, built (and checked) first
+
+    def index_for(self, path: str) -> int:
+        from meshinject.request import build_request
+
+        options = self.options
+        if self.project is not None and path:
+            options = self.project.options_for(path, options, self.keep)
+        key = tuple(getattr(options, name) for name, s in settings() if s.per_path)
+        if key not in self._index:
+            self._index[key] = len(self.built)
+            self.built.append(build_request(options))
+        return self._index[key]
+
+
+def resolve(params: dict[str, Any], keep: frozenset[str], paths: list[str]) -> Requests:
+    """The run's settings: the project configuration file's, overridden by the flags
+    given (`keep`), and a request for each per-path variant the inputs need. Raises
+    MeshInjectError (ConfigError) if a file or setting is wrong, before any input is read.
+    """
+    from meshinject.files import iter_paths
+    from meshinject.settings_file import find_project_config, load_project_config
+
+    options = options_from_params(params)
+    found = params.get("config") or find_project_config(Path.cwd())
+    project = load_project_config(found) if found else None
+    if project is not None:
+        options = project.options(options, keep)
+    requests = Requests(options, project, keep)
+    if project is not None and project.overrides:
+        for path in iter_paths(paths):
+            requests.index_for(path)
+    return requests
+
+
+def explain(paths: list[str], params: dict[str, Any], keep: frozenset[str]) -> int:
+    """`meshinject explain`: the same pipeline as `inject --check`, nothing is written."""
+    from meshinject.output.explain import render_explain
+
+    console = make_console()
+    report = Report()
+    try:
+        requests = resolve(params, keep, paths)
+    except MeshInjectError as exc:
+        print_error(console, exc)
+        return Exit.FAILED
+    for done in processed(paths, requests, "inject", None, WriteBack.CHECK):
+        report.add(done.result)
+    render_explain(report, params["output_format"], console=console)
+    return report.return_code
+
+
+def inject(
+    paths: list[str],
+    params: dict[str, Any],
+    keep: frozenset[str],
+    *,
+    operation: str,
+    write_back: WriteBack,
+) -> int:
+    """`meshinject inject` and `uninject`: write, print, diff or check every input."""
+    from meshinject.files import display_path, read_input, unified_diff, write_atomic
+
+    console = make_console()
+    report = Report(check=write_back is WriteBack.CHECK, operation=operation)
+    try:
+        requests = resolve(params, keep, paths)
+    except MeshInjectError as exc:
+        show_report(
+            console, report, params, operation=operation, write_back=write_back, config_errors=[exc]
+        )
+        return Exit.FAILED
+    outputs = Outputs(params.get("output"))
+    done_files = processed(paths, requests, operation, params.get("jobs"), write_back)
+    for done in with_progress(done_files, paths, console, quiet=params["quiet"]):
+        result = done.result
+        report.add(result)
+        if result.errors or done.sink is None:
+            continue
+        path = result.path
+        if write_back is WriteBack.STDOUT:
+            outputs.add(done.sink)
+        elif write_back is WriteBack.DIFF and result.changed:
+            before = read_input(path, _STDIN[0]).decode("utf-8", errors="replace")
+            outputs.add(unified_diff(path, before, done.sink.text()))
+        elif write_back is WriteBack.IN_PLACE and result.changed:
+            try:
+                write_atomic(path, done.sink.iter_text())
+            except MeshInjectError as exc:
+                result.error = exc
+                done.sink.discard()  # the failed write may not have read the spool
+                continue
+            if not params["quiet"]:
+                console.print(f"rewrote {escape(path)}")
+        elif write_back is WriteBack.CHECK and result.changed:
+            console.print(f"would rewrite {escape(display_path(path))}")
+        else:
+            done.sink.discard()
+    outputs.emit(report)
+    show_report(console, report, params, operation=operation, write_back=write_back)
+    return report.return_code
+
+
+def with_progress(processed: Any, paths: list[str], console: Any, *, quiet: bool) -> Any:
+    """A progress bar on a terminal when the run takes a while (see output.progress)."""
+    from meshinject.files import iter_paths
+    from meshinject.output.progress import interactive, track
+
+    if quiet or not interactive(console):
+        return processed
+    total = sum(1 for _ in iter_paths(paths))
+    return track(processed, console, total=total, describe=lambda done: done.result.path)
+
+
+def show_report(
+    console: Any,
+    report: Report,
+    params: dict[str, Any],
+    *,
+    operation: str,
+    write_back: WriteBack,
+    config_errors: list[MeshInjectError] | None = None,
+) -> None:
+    """The report in the chosen --format (see meshinject.output.formats)."""
+    from meshinject.output.formats import (
+        default_format,
+        github_commands,
+        report_json,
+        write_json,
+    )
+
+    fmt = params.get("report_format") or default_format()
+    errors = config_errors or []
+    if fmt == "json":
+        stdout_free = write_back in (WriteBack.IN_PLACE, WriteBack.CHECK) or bool(
+            params.get("output")
+        )
+        data = report_json(
+            report,
+            operation=operation,
+            mode=write_back.value,
+            written=write_back is WriteBack.IN_PLACE,
+            config_errors=errors,
+        )
+        write_json(data, sys.stdout if stdout_free else sys.stderr)
+        return
+    for exc in errors:
+        print_error(console, exc)
+    if not errors:
+        print_report(console, report, quiet=params["quiet"])
+    if fmt == "github":
+        for line in github_commands(report, operation=operation, config_errors=errors):
+            click.echo(line, err=True)
+
+
+_STDIN: list[bytes | None] = [None]
+
+
+def processed(
+    paths: list[str],
+    requests: Requests,
+    operation: Any,
+    jobs: int | None,
+    write_back: WriteBack,
+) -> Iterator[FileDone]:
+    """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
+    from meshinject.files import NullSink, Source, SpoolSink, iter_paths
+    from meshinject.parallel import Engine, FileJob, resolve_jobs
+
+    sink = NullSink if write_back is WriteBack.CHECK else SpoolSink
+    stdin = Source.stdin(sys.stdin.buffer) if "-" in paths else None
+    if stdin is not None and write_back is WriteBack.DIFF:
+        _STDIN[0] = b"".join(stdin.blocks())
+    files = [
+        FileJob(
+            path,
+            stdin if path == "-" and stdin is not None else Source(path),
+            sink,
+            requests.index_for(path),
+        )
+        for path in iter_paths(paths)
+    ]
+    built = requests.built
+    if operation == "inject":  # Namespace objects in any input apply to the whole run
+        from meshinject.run_namespaces import declared_namespaces
+
+        found = declared_namespaces((job.source for job in files), built[0])
+        if found:
+            built = [request.with_namespaces(found) for request in built]
+    total = sum(job.source.size() for job in files)
+    first, *more = built
+    engine = Engine(first, operation, resolve_jobs(jobs, total), more_requests=more)
+    yield from engine.run(files)
+
+
+class Outputs:
+    """File outputs joined as one stream (a `---` between files): to stdout as each file
+    finishes, or to `-o FILE` atomically at the end."""
+
+    def __init__(self, output: str | None) -> None:
+        self.output = output
+        self.parts: list[Any] = []
+        self.count = 0
+        self.last = ""
+
+    def add(self, part: Any) -> None:
+        first = (part[:4] if isinstance(part, str) else part.first).lstrip("\ufeff")
+        pieces: list[str] = []
+        if self.count and not self.last.endswith("\n"):
+            pieces.append("\n")
+        if self.count and not first.startswith("---"):
+            pieces.append("---\n")
+        # A byte order mark belongs at the start of the stream only, not between files.
+        body = _pieces(part) if not self.count else _without_bom(_pieces(part))
+        self.count += 1
+        self.last = part[-1:] if isinstance(part, str) else part.last
+        if self.output:
+            self.parts.append((pieces, part, self.count != 1))
+            return
+        for part_pieces in (pieces, body):  # one block at a time: never the whole output
+            for piece in part_pieces:
+                sys.stdout.write(piece)
+
+    def emit(self, report: Report) -> None:
+        if not self.output or (report.failed and not self.count):
+            return
+        from meshinject.files import FileResult, write_atomic
+
+        text = (  # lazily, a block at a time: a list here would hold a whole file's output
+            piece
+            for pieces, part, later in self.parts
+            for group in (pieces, _without_bom(_pieces(part)) if later else _pieces(part))
+            for piece in group
+        )
+        try:
+            write_atomic(self.output, text)
+        except MeshInjectError as exc:
+            report.add(FileResult(self.output, None, error=exc))
+        finally:
+            for _, part, _ in self.parts:  # spools the failed write did not read: close them
+                if not isinstance(part, str):
+                    part.discard()
+
+
+def _without_bom(pieces: Iterator[str]) -> Iterator[str]:
+    first = True
+    for piece in pieces:
+        yield piece.removeprefix("\ufeff") if first else piece
+        first = first and not piece
+
+
+def _pieces(part: Any) -> Iterator[str]:
+    if isinstance(part, str):
+        yield part
+    else:
+        yield from part.iter_text()
