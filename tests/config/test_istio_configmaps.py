@@ -70,18 +70,17 @@ def _injector_cm(path: Path, marker: str, revision: str) -> str:
 
 
 def test_U19_each_revision_renders_with_its_own_injector_configmap(tmp_path: Path) -> None:
-    from meshinject.files import process_text
-    from meshinject.request import RunOptions, build_request
+    from meshinject.api import RunOptions, build_request, inject_bytes
 
     old = _injector_cm(tmp_path / "old.yaml", "old", "1-19")
     new = _injector_cm(tmp_path / "new.yaml", "new", "1-20")
-    request = build_request(RunOptions(revision_values=[f"1-19={old}", f"1-20={new}"]))
+    request = build_request(RunOptions(revision_values=(f"1-19={old}", f"1-20={new}")))
     pods = "".join(
         f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{rev}\n  labels:\n"
         f"    istio.io/rev: {rev}\nspec:\n  containers:\n  - name: app\n    image: app\n"
         for rev in ("1-19", "1-20")
     )
-    result = process_text(pods.encode(), "pods.yaml", request, "inject")
+    result = inject_bytes(pods.encode(), "pods.yaml", request)
     assert not result.errors, [e.render() for e in result.errors]
     first, second = result.output.split("kind: Pod")[1:]
     assert "example.com/template: old" in first
