@@ -8,10 +8,14 @@ deadline because CI machines are shared and timing is not what these tests check
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from hypothesis import settings
+
+from tests.runner import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -25,3 +29,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 @pytest.fixture
 def examples() -> Path:
     return ROOT / "examples"
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """`cli("-f", "app.yaml", input=...)`: meshinject run in-process (tests/runner.py)."""
+    return invoke

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from meshinject.cli import main
+from tests.runner import invoke as run
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -25,10 +23,6 @@ spec:
       - name: app
         image: app:1
 """
-
-
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 def test_stdin_is_injected_to_stdout() -> None:

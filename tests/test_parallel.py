@@ -7,20 +7,15 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from benchmarks.generate import stream
 from meshinject import files, parallel
 from meshinject.api import InjectionRequest, RunOptions, build_request, inject_text
-from meshinject.cli import main
 from meshinject.files import Encoding, Source, check_encoding, iter_documents
 from meshinject.yamltext import split_stream
+from tests.runner import invoke as run
 
 BROKEN_LAST = stream(3) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"
-
-
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from meshinject.cli import main
+from tests.runner import invoke
 
 STREAM = """\
 apiVersion: v1
@@ -81,7 +80,7 @@ def setup(tmp_path: Path) -> list[str]:
 
 
 def test_each_namespace_gets_its_revision_in_one_run(setup: list[str]) -> None:
-    result = CliRunner().invoke(main, [*setup, "-f", "-"], input=STREAM, catch_exceptions=False)
+    result = invoke(*setup, "-f", "-", input=STREAM)
     assert result.exit_code == 0, result.stderr
     docs = result.stdout.split("\n---\n")
     api, ledger, web, cron = docs[1], docs[2], docs[3], docs[4]
@@ -96,12 +95,7 @@ def test_each_namespace_gets_its_revision_in_one_run(setup: list[str]) -> None:
 
 
 def test_explain_json_names_the_rule(setup: list[str]) -> None:
-    result = CliRunner().invoke(
-        main,
-        ["explain", *setup, "--output", "json", "-f", "-"],
-        input=STREAM,
-        catch_exceptions=False,
-    )
+    result = invoke("explain", *setup, "--output", "json", "-f", "-", input=STREAM)
     assert result.exit_code == 0, result.stderr
     rows = {r["name"]: r for r in json.loads(result.stdout)["workloads"]}
     assert rows["api"]["decision"] == "inject"
@@ -116,7 +110,7 @@ def test_explain_json_names_the_rule(setup: list[str]) -> None:
 
 
 def test_explain_table_is_readable_in_a_pipe(setup: list[str]) -> None:
-    result = CliRunner().invoke(main, ["explain", *setup, "-f", "-"], input=STREAM)
+    result = invoke("explain", *setup, "-f", "-", input=STREAM)
     assert result.exit_code == 0
     assert "Deployment/api" in result.stdout
     assert "namespace staging has istio-injection=enabled" in result.stdout
@@ -124,9 +118,7 @@ def test_explain_table_is_readable_in_a_pipe(setup: list[str]) -> None:
 
 def test_manual_mode_is_the_default_without_namespace_information() -> None:
     without_namespaces = STREAM.split("---\n", 1)[1]  # the payments Namespace would count
-    result = CliRunner().invoke(
-        main, ["explain", "--output", "json", "-f", "-"], input=without_namespaces
-    )
+    result = invoke("explain", "--output", "json", "-f", "-", input=without_namespaces)
     rows = json.loads(result.stdout)["workloads"]
     assert all(r["decision"] == "inject" for r in rows)
 
@@ -135,7 +127,7 @@ def test_kube_system_template_namespace_is_never_injected() -> None:
     doc = STREAM.split("---\n")[1].replace(
         "metadata: {labels: {app: api}}", "metadata: {labels: {app: api}, namespace: kube-system}"
     )
-    result = CliRunner().invoke(main, ["-f", "-"], input=doc)
+    result = invoke("-f", "-", input=doc)
     assert result.exit_code == 0
     assert result.stdout == doc
     assert "kube-system is never injected" in result.stderr

@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from meshinject.cli import main
+from tests.runner import invoke
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -53,7 +53,7 @@ spec:
 
 
 def run(*args: str, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return invoke(*args, input=stdin)
 
 
 def explain_rows(*args: str, stdin: str | None = None) -> dict[str, dict[str, object]]:

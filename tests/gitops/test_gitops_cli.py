@@ -7,18 +7,12 @@ import os
 import re
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from meshinject.cli import main
 from tests.gitops.support import CASES, inject
+from tests.runner import invoke as run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE = (CASES / "gitops-helm-four-space" / "input.yaml").read_bytes()
 OLD = 1_000_000_000  # an mtime far in the past (2001)
-
-
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 def tree(tmp_path: Path) -> tuple[Path, Path]:

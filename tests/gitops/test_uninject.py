@@ -3,10 +3,8 @@ for anything else, and it never opts a workload out."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner, Result
-
-from meshinject.cli import main
 from tests.gitops.support import inject, uninject
+from tests.runner import invoke as run
 
 DEPLOYMENT = b"""\
 apiVersion: apps/v1
@@ -39,10 +37,6 @@ spec:
             port: 8081
           periodSeconds: 5
 """
-
-
-def run(*args: str, input: bytes) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 def test_uninject_restores_probes_and_prometheus_annotations_exactly() -> None:

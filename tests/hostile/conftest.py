@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from meshinject.cli import main
+from tests.runner import invoke
 
 GOOD = """\
 apiVersion: apps/v1
@@ -31,11 +31,6 @@ spec:
       - name: good
         image: good:1
 """
-
-
-def invoke(*args: str, input: str | bytes | None = None) -> Result:
-    """Run the CLI in-process; unexpected exceptions are the test's failure, not caught."""
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 @dataclass

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import GOOD, invoke
+from tests.hostile.conftest import GOOD
+from tests.runner import invoke
 
 BOMB = (
     "\n".join(

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import GOOD, Run, invoke
+from tests.hostile.conftest import GOOD, Run
+from tests.runner import invoke
 
 
 def test_a_folder_given_as_a_file_cannot_be_read(run_with_good: Callable[..., Run]) -> None:

@@ -15,7 +15,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.hostile.conftest import GOOD, invoke
+from tests.hostile.conftest import GOOD
+from tests.runner import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = ("1.30.0", "1.34.0")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from meshinject.api import inject_bytes
 from meshinject.errors import TemplateError
 from meshinject.inject import render
-from tests.hostile.conftest import invoke
+from tests.runner import invoke
 
 ESCAPES = [
     "{{ ''.__class__ }}",

@@ -13,19 +13,14 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from meshinject.cli import main
+from tests.runner import invoke as run
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAY = ROOT / "examples" / "kustomize" / "overlays" / "prod"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KUBECTL = shutil.which("kubectl")
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
-
-
-def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
 
 def by_kind_and_name(docs: list[Any]) -> dict[tuple[str, str], Any]:

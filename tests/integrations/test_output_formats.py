@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from meshinject.cli import main
 from meshinject.output.formats import default_format, workflow_command
+from tests.runner import invoke as run
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -42,11 +40,6 @@ metadata:
 spec:
   containers: [{name: c, image: c}]
 """
-
-
-def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Any:
-    env = {"GITHUB_ACTIONS": "", **(env or {})}
-    return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from rich.progress import Progress
 from meshinject.cli import main
 from meshinject.output.progress import interactive, print_summary, track
 from meshinject.report import Report
+from tests.runner import invoke as run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,10 +41,6 @@ class Clock:
     def __call__(self) -> float:
         self.now += self.step
         return self.now
-
-
-def run(*args: str, input: str | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 # --------------------------------------------------------------------------- progress
