@@ -40,9 +40,3 @@ def _mentions_namespace(source: Source) -> bool:
         return any(b"Namespace" in block for block in source.blocks())
     except MeshInjectError:
         return False
-
-
-def with_run_namespaces(request: InjectionRequest, sources: Iterable[Source]) -> InjectionRequest:
-    """`request` with the namespaces of the whole run (see `declared_namespaces`)."""
-    found = declared_namespaces(sources, request)
-    return request.with_namespaces(found) if found else request

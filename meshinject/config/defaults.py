@@ -13,7 +13,6 @@ from meshinject.config.load import load_mapping
 from meshinject.config.provenance import SourceDoc
 
 ISTIO_VERSION = "1.31.0"
-DEFAULT_HUB = "docker.io/istio"
 
 # Injection templates meshinject ships (Jinja files under meshinject/templates/), unless overridden.
 BUILTIN_TEMPLATES = ("sidecar", "gateway", "grpc-simple", "grpc-agent")

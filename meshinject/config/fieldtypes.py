@@ -65,7 +65,6 @@ def _quantity_map(value: Any) -> dict[str, Any]:
 Bool = Annotated[bool, _checked(scalars.to_bool)]
 Port = Annotated[int, _checked(scalars.to_port)]
 NonNegInt = Annotated[int, _checked(lambda v: scalars.to_int(v, minimum=0))]
-Int = Annotated[int, _checked(scalars.to_int)]
 Text = Annotated[str, _checked(scalars.to_text)]
 Quantity = Annotated[str | int | float, _checked(scalars.to_quantity)]
 QuantityMap = Annotated[dict[str, Quantity], _checked(_quantity_map)]

@@ -516,10 +516,6 @@ def pick(d: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in (d or {}).items() if k in names}
 
 
-def omit_keys(d: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {k: v for k, v in (d or {}).items() if k not in names}
-
-
 def dig(*args: Any) -> Any:
     if len(args) < 3:
         raise FuncError(f"dig needs at least three arguments, got {len(args)}")

@@ -124,8 +124,3 @@ def _needs_arguments(fn: Any) -> bool:
         and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         for p in params
     )
-
-
-def to_nil(value: Any) -> Any:
-    """MISSING becomes None when a value is handed to a function or stored."""
-    return None if value is MISSING else value

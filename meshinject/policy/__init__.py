@@ -2,7 +2,6 @@
 by which revision a pod is injected, and explain why."""
 
 from meshinject.policy.decide import Decision, decide
-from meshinject.policy.explain import ExplainRow, explain_row
 from meshinject.policy.namespaces import (
     NamespaceInfo,
     namespace_from_object,
@@ -13,14 +12,12 @@ from meshinject.policy.settings import InjectorPolicy, PolicySettings
 
 __all__ = [
     "Decision",
-    "ExplainRow",
     "InjectorPolicy",
     "LabelSelector",
     "NamespaceInfo",
     "PolicySettings",
     "Requirement",
     "decide",
-    "explain_row",
     "namespace_from_object",
     "parse_namespace_labels",
     "parse_selector_list",

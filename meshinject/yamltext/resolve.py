@@ -98,11 +98,6 @@ def resolve_plain(text: str) -> Scalar:
     return text
 
 
-def is_plain_string(text: str) -> bool:
-    """True if `text` written as a plain scalar reads back as the same string."""
-    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
-
-
 _TAG_PREFIX = "tag:yaml.org,2002:"
 
 

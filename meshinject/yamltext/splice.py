@@ -463,8 +463,3 @@ class Splicer:
             # only ate its own line's newline) must not leave one behind either.
             result = result[:-1]
         return result
-
-
-def splice_edit(doc: LoadedDocument, new: Any) -> str:
-    """`doc.text` with the minimal splices that make its data `new` (unverified)."""
-    return Splicer(doc).run(doc.data, new)

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 import pytest
 
 from meshinject.errors import ConfigError
-from meshinject.policy import ExplainRow, explain_row
 from meshinject.policy.decide import Decision, PolicySettings, decide
 from meshinject.policy.namespaces import NamespaceInfo
 from meshinject.policy.selectors import LabelSelector
@@ -377,19 +376,3 @@ def test_inconsistent_settings_are_config_errors(kwargs: dict[str, object], mess
         PolicySettings(**kwargs)  # type: ignore[arg-type]
 
     assert info.value.message == message
-
-
-def test_explain_row() -> None:
-    row = explain_row(
-        run({"istio-injection": "disabled"}), workload="Deployment/web", namespace="production"
-    )
-
-    assert row == ExplainRow(
-        workload="Deployment/web",
-        namespace="production",
-        revision="-",
-        decision="skip",
-        rule="namespace-label-disabled",
-        reason="namespace production has istio-injection=disabled, which turns off every "
-        "injection webhook",
-    )
