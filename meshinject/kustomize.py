@@ -390,10 +390,21 @@ def install_plugin(config_home: Path, python: str = sys.executable) -> Path:
 
 # --------------------------------------------------------------------------- commands
 
+
+def _settings_help() -> str:
+    """One line per setting: its spec key and the flag it mirrors (meshinject.options)."""
+    from meshinject.options import settings
+
+    rows = [(s.key, next(f for f in s.flags if f.startswith("--"))) for _, s in settings()]
+    width = max(len(key) for key, _ in rows)
+    return "\n".join(f"  {key.ljust(width)}  like {flag}" for key, flag in rows)
+
+
 KUSTOMIZE_HELP = f"""Use meshinject as a kustomize transformer (exec plugin or KRM function).
 
 List a {KIND} config file under `transformers:` in kustomization.yaml; it takes the
-same settings as the command line:
+same settings as the command line, and those of the project configuration file
+(.meshinject.yaml) found from the kustomization's folder, which its spec overrides:
 
 \b
   apiVersion: {API_VERSION}
@@ -405,8 +416,10 @@ same settings as the command line:
     meshConfig: mesh.yaml             # like --mesh-config
     namespaceLabels: namespaces.yaml  # a file, or inline: {{shop: {{istio-injection: enabled}}}}
     revision: canary
-    # also: iop, injectConfig, set, revisionValues, tags, namespace, mode,
-    # kubeVersion, style
+
+\b
+Every spec key:
+{_settings_help()}
 
 Relative file names are relative to the kustomization's folder.
 
