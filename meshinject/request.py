@@ -63,7 +63,7 @@ def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
 
 def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceInfo]:
     from meshinject.files import decode, read_input
-    from meshinject.yamltext import load_document, split_stream
+    from meshinject.yamltext import first_content_line, load_document, split_stream
 
     text, _, _ = decode(read_input(path), path)
     docs = [doc for doc in split_stream(text) if doc.text.strip(" \t\n-")]
@@ -75,19 +75,11 @@ def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceIn
             line = exc.location.line + doc.start_line - 1 if exc.location.line else 0
             raise ConfigError(exc.message, Location(path, line, exc.location.column)) from None
         several = len(docs) > 1
-        line = doc.start_line + _first_content_line(doc.text) - 1 if several else 0
+        line = doc.start_line + first_content_line(doc.text) - 1 if several else 0
         found.update(
             parse_namespace_labels(data, source=path, line=line, other_kinds=several or in_folder)
         )
     return found
-
-
-def _first_content_line(text: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and stripped != "---":
-            return number
-    return 1
 
 
 def build_request(options: RunOptions) -> InjectionRequest:

@@ -24,7 +24,7 @@ from meshinject.inject.document import (
 )
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS
 from meshinject.policy.namespaces import namespaces_in_document
-from meshinject.yamltext import RawDocument, load_document, sniff_kind
+from meshinject.yamltext import RawDocument, first_content_line, load_document, sniff_kind
 from meshinject.yamltext.diff import same
 from meshinject.yamltypes import yaml_type_name
 
@@ -104,7 +104,7 @@ def _load_checked(doc: RawDocument, *, keep_events: bool = False) -> Any:
     if data is not None and not isinstance(data, dict):
         raise InputError(
             f"a Kubernetes document must be a mapping, got {yaml_type_name(data)}",
-            Location(line=_first_content_line(doc.text), column=1),
+            Location(line=first_content_line(doc.text), column=1),
         ).located_in("", doc.start_line - 1)
     return loaded
 
@@ -152,14 +152,10 @@ def scan_documents(
 
 
 @dataclass
-class ChunkResult:
-    """Pass 2 over consecutive documents: their output text and what happened."""
+class ChunkResult(StreamResult):
+    """Pass 2 over consecutive documents: their output text and what happened, plus the
+    documents that could not be read (`finish_stream` reports those alone)."""
 
-    text: str
-    changed: bool
-    workloads: list[WorkloadReport] = field(default_factory=list)
-    passed_through: int = 0
-    errors: list[MeshInjectError] = field(default_factory=list)
     load_errors: list[tuple[int, MeshInjectError]] = field(default_factory=list)
 
 
@@ -304,11 +300,3 @@ def _edit(loaded: Any, new_data: Any) -> str:
     from meshinject.yamltext import edit_document
 
     return edit_document(loaded, new_data)
-
-
-def _first_content_line(text: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and stripped != "---":
-            return number
-    return 1

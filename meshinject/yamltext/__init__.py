@@ -10,7 +10,7 @@ from meshinject.yamltext.edit import EDIT_PATHS, edit_document, edit_document_ex
 from meshinject.yamltext.emit import dump_yaml
 from meshinject.yamltext.loaded import LoadedDocument, load_document
 from meshinject.yamltext.sniff import Sniff, sniff_kind
-from meshinject.yamltext.split import RawDocument, split_stream
+from meshinject.yamltext.split import RawDocument, first_content_line, split_stream
 
 __all__ = [
     "EDIT_PATHS",
@@ -20,6 +20,7 @@ __all__ = [
     "dump_yaml",
     "edit_document",
     "edit_document_ex",
+    "first_content_line",
     "load_document",
     "sniff_kind",
     "split_stream",

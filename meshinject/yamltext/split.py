@@ -93,3 +93,12 @@ def _has_content(text: str, start: int, end: int) -> bool:
         if stripped and not stripped.startswith("#") and not line.startswith("%"):
             return True
     return False
+
+
+def first_content_line(text: str) -> int:
+    """The 1-based line of a document's first content (not blank, a comment or `---`)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return number
+    return 1
