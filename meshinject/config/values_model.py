@@ -182,108 +182,11 @@ class CniUsage(StrictModel):
     provider: Text | None = None
 
 
-class PilotValues(StrictModel):
-    """`pilot` (istiod settings; the injector reads `env` and `cni`)."""
+class _IstiodChartKeys(StrictModel):
+    """The istiod settings of the istio-discovery chart: under `pilot:`, and (the chart's
+    values being flat) at the top level too. Accepted as they are; the injector reads
+    none of them at the top level, and `PilotValues` types those it reads under `pilot`."""
 
-    affinity: Any = None
-    autoscaleBehavior: Any = None
-    autoscaleEnabled: Any = None
-    autoscaleMax: Any = None
-    autoscaleMin: Any = None
-    cni: CniUsage | None = None
-    configMap: Any = None
-    configSource: Any = None
-    cpu: Any = None
-    crlConfigMapName: Text | None = None
-    deploymentLabels: Any = None
-    enabled: Any = None
-    env: ScalarMap | None = None
-    envVarFrom: Any = None
-    extraContainerArgs: Any = None
-    hub: Any = None
-    image: Any = None
-    initContainers: Any = None
-    ipFamilies: Any = None
-    ipFamilyPolicy: Any = None
-    istiodRemote: Any = None
-    jwksResolverExtraRootCA: Any = None
-    keepaliveMaxServerConnectionAge: Any = None
-    memory: Any = None
-    nodeSelector: Any = None
-    podAnnotations: Any = None
-    podLabels: Any = None
-    replicaCount: Any = None
-    resources: Any = None
-    rollingMaxSurge: Any = None
-    rollingMaxUnavailable: Any = None
-    seccompProfile: Any = None
-    serviceAccountAnnotations: Any = None
-    serviceAnnotations: Any = None
-    sidecarInjectorWebhookAnnotations: Any = None
-    tag: Any = None
-    taint: Any = None
-    terminationGracePeriodSeconds: Any = None
-    tolerations: Any = None
-    topologySpreadConstraints: Any = None
-    traceSampling: Any = None
-    trustedZtunnelName: Any = None
-    trustedZtunnelNamespace: Any = None
-    variant: Any = None
-    volumeMounts: Any = None
-    volumes: Any = None
-
-
-class SidecarInjectorWebhook(StrictModel):
-    """`sidecarInjectorWebhook`."""
-
-    alwaysInjectSelector: Selectors | None = None
-    defaultTemplates: list[Text] | None = None
-    enableNamespacesByDefault: Bool | None = None
-    injectedAnnotations: StringMap | None = None
-    injectionURL: Any = None
-    neverInjectSelector: Selectors | None = None
-    objectSelector: Any = None
-    reinvocationPolicy: Literal["Never", "IfNeeded"] | None = None
-    rewriteAppHTTPProbe: Bool | None = None
-    templates: StringMap | None = None
-    useLegacySelectors: Any = None
-
-
-class GatewaysValues(StrictModel):
-    """`gateways` (the gateway injection template reads `securityContext`/`seccompProfile`)."""
-
-    enabled: Any = None
-    istio_egressgateway: Any = Field(None, alias="istio-egressgateway")
-    istio_ingressgateway: Any = Field(None, alias="istio-ingressgateway")
-    seccompProfile: dict[str, Any] | None = None
-    securityContext: dict[str, Any] | None = None
-
-
-class Values(StrictModel):
-    """The whole values tree (operator `Values` plus the istio-discovery chart's keys)."""
-
-    base: Any = None
-    cni: Any = None
-    compatibilityVersion: Any = None
-    defaultRevision: Any = None
-    experimental: Any = None
-    gatewayClasses: Any = None
-    gateways: GatewaysValues | None = None
-    global_: GlobalValues | None = Field(None, alias="global")
-    istio_cni: Any = None
-    istiodRemote: Any = None
-    meshConfig: dict[str, Any] | None = None
-    ownerName: Any = None
-    pilot: PilotValues | None = None
-    platform: Any = None
-    profile: Any = None
-    revision: Text | None = None
-    revisionTags: Any = None
-    sidecarInjectorWebhook: SidecarInjectorWebhook | None = None
-    telemetry: Any = None
-    ztunnel: Any = None
-    # istio-discovery chart values are flat: its top level also holds the pilot settings.
-    internal_defaults: Any = Field(None, alias="_internal_defaults_do_not_set")
     affinity: Any = None
     autoscaleBehavior: Any = None
     autoscaleEnabled: Any = None
@@ -326,3 +229,68 @@ class Values(StrictModel):
     variant: Any = None
     volumeMounts: Any = None
     volumes: Any = None
+
+
+class PilotValues(_IstiodChartKeys):
+    """`pilot` (istiod settings; the injector reads `env` and `cni`)."""
+
+    cni: CniUsage | None = None
+    configSource: Any = None
+    crlConfigMapName: Text | None = None
+    enabled: Any = None
+    env: ScalarMap | None = None
+    istiodRemote: Any = None
+
+
+class SidecarInjectorWebhook(StrictModel):
+    """`sidecarInjectorWebhook`."""
+
+    alwaysInjectSelector: Selectors | None = None
+    defaultTemplates: list[Text] | None = None
+    enableNamespacesByDefault: Bool | None = None
+    injectedAnnotations: StringMap | None = None
+    injectionURL: Any = None
+    neverInjectSelector: Selectors | None = None
+    objectSelector: Any = None
+    reinvocationPolicy: Literal["Never", "IfNeeded"] | None = None
+    rewriteAppHTTPProbe: Bool | None = None
+    templates: StringMap | None = None
+    useLegacySelectors: Any = None
+
+
+class GatewaysValues(StrictModel):
+    """`gateways` (the gateway injection template reads `securityContext`/`seccompProfile`)."""
+
+    enabled: Any = None
+    istio_egressgateway: Any = Field(None, alias="istio-egressgateway")
+    istio_ingressgateway: Any = Field(None, alias="istio-ingressgateway")
+    seccompProfile: dict[str, Any] | None = None
+    securityContext: dict[str, Any] | None = None
+
+
+class Values(_IstiodChartKeys):
+    """The whole values tree (operator `Values` plus the istio-discovery chart's keys)."""
+
+    base: Any = None
+    cni: Any = None
+    compatibilityVersion: Any = None
+    defaultRevision: Any = None
+    experimental: Any = None
+    gatewayClasses: Any = None
+    gateways: GatewaysValues | None = None
+    global_: GlobalValues | None = Field(None, alias="global")
+    istio_cni: Any = None
+    istiodRemote: Any = None
+    meshConfig: dict[str, Any] | None = None
+    ownerName: Any = None
+    pilot: PilotValues | None = None
+    platform: Any = None
+    profile: Any = None
+    revision: Text | None = None
+    revisionTags: Any = None
+    sidecarInjectorWebhook: SidecarInjectorWebhook | None = None
+    telemetry: Any = None
+    ztunnel: Any = None
+    # istio-discovery chart values are flat: its top level also holds the istiod keys
+    # (inherited from _IstiodChartKeys).
+    internal_defaults: Any = Field(None, alias="_internal_defaults_do_not_set")
