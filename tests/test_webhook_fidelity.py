@@ -621,3 +621,29 @@ def test_U20_the_default_template_needs_no_such_warning() -> None:
     assert result.exit_code == 0
     assert result.stdout == original
     assert result.stderr == "1 workload uninjected, 0 skipped, 0 documents passed through\n"
+
+
+def test_U25_the_project_file_gives_each_folder_its_namespace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".meshinject.yaml").write_text(
+        "namespaceLabels: {production: {istio-injection: enabled}, tools: {}}\n"
+        "overrides:\n"
+        "  - paths: ['k8s/production/**']\n"
+        "    namespace: production\n"
+        "  - paths: ['k8s/tools/**']\n"
+        "    namespace: tools\n"
+    )
+    for folder in ("production", "tools"):
+        (tmp_path / "k8s" / folder).mkdir(parents=True)
+        (tmp_path / "k8s" / folder / "web.yaml").write_text(NO_NAMESPACE)
+    monkeypatch.chdir(tmp_path)
+    result = run("-i", "k8s")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    production = (tmp_path / "k8s" / "production" / "web.yaml").read_text()
+    assert owner(production) == "kubernetes://apis/apps/v1/namespaces/production/deployments/web"
+    assert (tmp_path / "k8s" / "tools" / "web.yaml").read_text() == NO_NAMESPACE
+    assert "Deployment tools/web: namespace tools has no istio-injection" in result.stderr
+    assert "declared nowhere" not in result.stderr
