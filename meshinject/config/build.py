@@ -280,7 +280,9 @@ def _check_templates(templates: dict[str, TemplateSource], where: dict[str, Loca
 
     for name, source in templates.items():
         try:
-            parse_template(source.text, name)
+            # Go resolves function names when it parses: an unknown one (Helm's
+            # `required`, a typo) stops the configuration, not each workload.
+            parse_template(source.text, name).check_functions()
         except MeshInjectError as exc:
             raise ConfigError(exc.message, where.get(name) or Location()) from None
 

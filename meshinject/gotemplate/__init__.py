@@ -47,6 +47,10 @@ class GoTemplate:
         executor = Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs, strict=strict)
         return executor.run(self.name, data)
 
+    def check_functions(self, funcs: Mapping[str, Func] | None = None) -> None:
+        """Fail (TemplateError) on a function name that is not defined, as Go's parser does."""
+        Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs).check_functions()
+
     def __repr__(self) -> str:
         return f"GoTemplate({self.name!r}, templates={sorted(self.trees)!r})"
 

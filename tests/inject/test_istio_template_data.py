@@ -193,3 +193,23 @@ def test_P14_env_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_U2_a_render_that_would_print_an_unset_marker_fails_instead(template: str) -> None:
     with pytest.raises(TemplateError, match="refusing to write it"):
         render(template, strict=True)
+
+
+def test_P16_required_is_not_an_istio_template_function(tmp_path: Path) -> None:
+    from meshinject.config import ConfigSources, build_config
+    from meshinject.errors import ConfigError
+
+    path = tmp_path / "inject.yaml"
+    path.write_text(
+        "templates:\n  sidecar: |\n    x: '{{ required \"need hub\" .Values.global.hub }}'\n"
+    )
+    with pytest.raises(ConfigError, match='function "required" not defined'):
+        build_config(ConfigSources(inject_config_files=[str(path)]))
+
+
+def test_P15_sprig_time_and_random_functions_render() -> None:
+    out = render('{{ now | date "2006" }}|{{ uuidv4 | len }}|{{ randAlphaNum 5 | len }}')
+    year, uuid_len, rand_len = out.split("|")
+    assert year.isdigit()
+    assert len(year) == 4
+    assert (uuid_len, rand_len) == ("36", "5")

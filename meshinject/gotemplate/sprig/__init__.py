@@ -6,7 +6,8 @@ Semantics follow Sprig's documentation: conversions are lenient (`int "x"` is 0)
 existing non-empty keys while `mergeOverwrite` replaces them. Deliberate choices:
 `keys` and `values` are sorted by key (Sprig's order is random), `env` is replaced by
 Istio's version and `expandenv` expands every variable to "" (rendering is hermetic),
-and functions whose output depends on time, randomness or the network raise an
+`now`, `date`, `uuidv4` and the `rand*` strings work as in Sprig (clockrand), and the
+other functions whose output depends on time, randomness, keys or the network raise an
 "is not supported" error instead of producing output.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from meshinject.gotemplate import gojson
+from meshinject.gotemplate.clockrand import CLOCK_AND_RANDOM
 from meshinject.gotemplate.evaluate import Unsupported
 from meshinject.gotemplate.sprig.conversions import (
     all_,
@@ -24,7 +26,6 @@ from meshinject.gotemplate.sprig.conversions import (
     default,
     empty,
     fail,
-    required,
     strval,
     ternary,
     to_float64,
@@ -259,6 +260,7 @@ def _unsupported_table() -> dict[str, Callable[..., Any]]:
 
 SPRIG: dict[str, Callable[..., Any]] = {
     **_unsupported_table(),
+    **CLOCK_AND_RANDOM,
     # defaults and flow
     "default": default,
     "empty": empty,
@@ -266,7 +268,6 @@ SPRIG: dict[str, Callable[..., Any]] = {
     "all": all_,
     "any": any_,
     "ternary": ternary,
-    "required": required,
     "fail": fail,
     # strings
     "quote": quote,

@@ -117,11 +117,5 @@ def ternary(vt: Any, vf: Any, cond: bool) -> Any:
     return vt if cond else vf
 
 
-def required(warn: str, val: Any) -> Any:
-    if val is None or val is MISSING or (isinstance(val, str) and val == ""):
-        raise FuncError(warn)
-    return val
-
-
 def fail(msg: str) -> str:
     raise FuncError(msg)
