@@ -12,24 +12,71 @@ from typing import Any
 
 import click
 
-from meshinject import __version__
+from meshinject import ISTIO_VERSION, __version__
 from meshinject.exitcodes import HELP as EXIT_HELP
 from meshinject.exitcodes import Exit
 from meshinject.options import click_options, settings
 from meshinject.output.formats import FORMAT_HELP, FORMATS
+
+EXPLAIN_EXIT_HELP = "Exit codes: 0 success; 2 usage error; 123 some file could not be processed."
+VERSION = f"meshinject {__version__} (Istio {ISTIO_VERSION} defaults)"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(VERSION)
+        ctx.exit()
 
 
 class DefaultGroup(click.Group):
     """`meshinject -f x.yaml` and `meshinject x.yaml` mean `meshinject inject ...`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from meshinject.usage import looks_like_command
+
         if ctx.resilient_parsing and not args:
             return super().parse_args(ctx, args)  # shell completion of the command name
+        if args and args[0] not in self.commands and looks_like_command(args[0]):
+            # `meshinject explian -i f.yaml`: Click says "No such command 'explian'. Did you
+            # mean 'explain'?" (exit 2) and nothing runs.
+            return super().parse_args(ctx, args)
         if not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
         ):
             args = ["inject", *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [PATHS]...   (inject, the default)")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="   or: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's options and commands, then the options of the default command
+        (`inject`), since `meshinject -f app.yaml` is the main form."""
+        super().format_options(ctx, formatter)
+        inject = self.commands["inject"]
+        records = [
+            record
+            for param in inject.params
+            if isinstance(param, click.Option)
+            and (record := param.get_help_record(ctx)) is not None
+        ]
+        with formatter.section("Options of inject, the default command"):
+            formatter.write_dl(records)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """At the top level, complete the commands, the default command's options
+        (`meshinject --st<TAB>`) and file names (`meshinject k8s/pro<TAB>`)."""
+        from click.shell_completion import CompletionItem
+
+        items = super().shell_complete(ctx, incomplete)
+        inject = self.commands["inject"]
+        if incomplete.startswith("-"):
+            known = {item.value for item in items}
+            items += [i for i in inject.shell_complete(ctx, incomplete) if i.value not in known]
+        else:
+            items.append(CompletionItem(incomplete, type="file"))
+        return items
 
     def invoke(self, ctx: click.Context) -> Any:
         """Last resort: Ctrl-C and bugs end with one line on stderr, never a traceback.
@@ -76,6 +123,7 @@ def _config_options(func: Any) -> Any:
         "filenames",
         multiple=True,
         metavar="PATH",
+        type=click.Path(),
         help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable.",
     )(func)
 
@@ -118,7 +166,14 @@ def _write_options(func: Any) -> Any:
 @click.group(
     cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP
 )
-@click.version_option(__version__, "--version", prog_name="meshinject")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Print the version (as `meshinject version` does) and exit.",
+)
 def main() -> None:
     """Inject Istio sidecars into Kubernetes manifests, offline, keeping your YAML as written.
 
@@ -154,7 +209,7 @@ def uninject(**opts: Any) -> None:
     _run(opts, operation="uninject")
 
 
-@main.command(epilog=EXIT_HELP)
+@main.command(epilog=EXPLAIN_EXIT_HELP)
 @_config_options
 @click.option(
     "--output",
@@ -187,9 +242,7 @@ def version() -> None:
     Example:
       meshinject version
     """
-    from meshinject.config import ISTIO_VERSION
-
-    click.echo(f"meshinject {__version__} (Istio {ISTIO_VERSION} defaults)")
+    click.echo(VERSION)
 
 
 @main.command()
@@ -220,9 +273,12 @@ _register_integrations()
 
 
 def _inputs(opts: dict[str, Any]) -> list[str]:
+    from meshinject.usage import check_paths
+
     paths = list(opts["filenames"]) + list(opts["paths"])
     if not paths:
         raise click.UsageError("no input: give files or folders with -f (use '-' for stdin)")
+    check_paths(paths, main.commands)
     return paths
 
 
@@ -242,7 +298,9 @@ def _given_flags() -> frozenset[str]:
 def _run(opts: dict[str, Any], *, operation: str) -> None:
     from meshinject import run
     from meshinject.files import WriteBack
+    from meshinject.usage import check_write_flags
 
+    check_write_flags(opts)
     paths = _inputs(opts)
     write_back = WriteBack.from_flags(
         in_place=opts["in_place"], check=opts["check"], diff=opts["diff"]

@@ -32,6 +32,10 @@ class MeshInjectError(Exception):
 
     kind = "error"
 
+    #: The manifest being injected when the error is about another file (a template, a
+    #: config file): its path and the first line of the document.
+    while_in: Location | None = None
+
     def __init__(self, message: str, location: Location | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -42,19 +46,31 @@ class MeshInjectError(Exception):
 
         The stream layer parses one document at a time, so a parser reports lines relative
         to the document; `line_offset` is the document's first line in the file minus one.
+        An error already located in another file (a template) keeps its location; the
+        manifest and document are kept beside it, in `while_in`.
         """
         loc = self.location
-        new_line = loc.line + line_offset if loc.line else 0
-        new = replace(loc, path=loc.path or path, line=new_line)
         clone = self.__class__.__new__(self.__class__)
         clone.__dict__.update(self.__dict__)
         Exception.__init__(clone, self.message)
-        clone.location = new
+        if loc.path and loc.path != path:
+            where = self.while_in or Location()
+            if not path:  # the stream layer: the document's first line, no path yet
+                clone.while_in = Location(where.path, where.line or line_offset + 1)
+            else:
+                clone.while_in = Location(where.path or path, where.line)
+            return clone
+        new_line = loc.line + line_offset if loc.line else 0
+        clone.location = replace(loc, path=loc.path or path, line=new_line)
         return clone
 
     def render(self) -> str:
-        """`path:line:col: message`, the one format every error is printed in."""
-        return f"{self.location.render()}: {self.message}"
+        """`path:line:col: message`, the one format every error is printed in (plus the
+        manifest being injected, when the error is located in a template or config)."""
+        text = f"{self.location.render()}: {self.message}"
+        if self.while_in is not None and self.while_in.path:
+            text += f" (while injecting {self.while_in.render()})"
+        return text
 
     def __str__(self) -> str:
         return self.render()

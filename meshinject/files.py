@@ -38,10 +38,11 @@ class WriteBack(Enum):
 
     @classmethod
     def from_flags(cls, *, in_place: bool, check: bool, diff: bool) -> WriteBack:
-        if check:
-            return cls.CHECK
+        """`--check --diff` prints the diff (and `--check` still sets the exit code)."""
         if diff:
             return cls.DIFF
+        if check:
+            return cls.CHECK
         return cls.IN_PLACE if in_place else cls.STDOUT
 
 
@@ -51,6 +52,7 @@ class FileResult:
     stream: StreamResult | None
     output: str = ""
     error: MeshInjectError | None = None
+    skipped: str = ""  # why the whole file was left alone (a kustomize patch)
 
     @property
     def changed(self) -> bool:
@@ -392,14 +394,16 @@ class SpoolSink(Sink):
             max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
         )
         self.first = ""
-        self.last = ""
+        self.last = ""  # the last characters written (up to TAIL)
+
+    TAIL = 64
 
     def write(self, text: str) -> None:
         if not text:
             return
         if len(self.first) < 3:
             self.first = (self.first + text)[:3]
-        self.last = text[-1]
+        self.last = (self.last + text)[-self.TAIL :]
         self._spool.write(text)
 
     def iter_text(self) -> Iterator[str]:

@@ -176,9 +176,51 @@ def run_exec_plugin(
                 if w is not None
                 else error.located_in("<kustomize resources>").location.render()
             )
-            messages.append(f"meshinject: error: {where}: {error.message}")
+            messages.append(
+                f"meshinject: error: {where}: {error.message} (transformer config {source})"
+                if source and w is not None
+                else f"meshinject: error: {where}: {error.message}"
+            )
         return PluginRun("", messages, 1)
     return PluginRun(result.text, messages, 0)
+
+
+def _transformer_file(root: Path, copy: str) -> str | None:
+    """The file under `transformers:` of the kustomization in `root` that `copy` (the
+    temporary copy kustomize hands over) came from: same kind and metadata.name."""
+    from meshinject.kustomize_patches import KUSTOMIZATION_NAMES
+
+    wanted = _identity(Path(copy))
+    if wanted is None or wanted[0] != KIND:
+        return None
+    for name in KUSTOMIZATION_NAMES:
+        kustomization = _load_mapping(root / name)
+        if kustomization is not None:
+            break
+    else:
+        return None
+    for entry in kustomization.get("transformers") or []:
+        if isinstance(entry, str) and "\n" not in entry and _identity(root / entry) == wanted:
+            return str(root / entry)  # kustomize runs the plugin in `root`: not relative
+    return None
+
+
+def _load_mapping(path: Path) -> Mapping[str, Any] | None:
+    from meshinject.yamltext import load_document
+
+    try:
+        data = load_document(path.read_text(encoding="utf-8")).data
+    except (OSError, UnicodeDecodeError, MeshInjectError):
+        return None
+    return data if isinstance(data, Mapping) else None
+
+
+def _identity(path: Path) -> tuple[Any, Any] | None:
+    data = _load_mapping(path)
+    if data is None:
+        return None
+    meta = data.get("metadata")
+    return data.get("kind"), meta.get("name") if isinstance(meta, Mapping) else None
 
 
 def _workload_note(w: Any) -> str:
@@ -488,8 +530,13 @@ def run_command(config: str | None) -> None:
     stdin = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     if config:
         root = os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
-        # kustomize passes a temporary copy of the config: name the kustomization instead.
-        source = f"{root} (transformer {KIND})" if root else config
+        # kustomize passes a temporary copy of the config: find the file it was copied
+        # from among the kustomization's transformers (else name the kustomization).
+        source = (
+            (_transformer_file(Path(root), config) or f"{root} (transformer {KIND})")
+            if root
+            else config
+        )
         outcome = run_exec_plugin(
             config, stdin, base_dir=Path(root) if root else Path.cwd(), source=source
         )

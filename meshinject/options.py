@@ -159,14 +159,15 @@ class RunOptions:
         help="Cluster version for ENABLE_NATIVE_SIDECARS=auto (default: native sidecars).",
     )
     output_style: Literal["istio", "minimal"] = _setting(
-        "istio",
+        "minimal",
         key="style",
         flags=("--style",),
         shape="choice",
-        choices=("istio", "minimal"),
+        choices=("minimal", "istio"),
         show_default=True,
-        help="istio: also write the zero-value fields istioctl kube-inject writes "
-        "(status counters, updateStrategy: {}); minimal: only the sidecar.",
+        help="minimal: only the sidecar (for manifests kept in git); istio: also the "
+        "zero-value fields istioctl kube-inject writes (status counters, "
+        "updateStrategy: {}).",
     )
     # Not a setting of its own: inline `namespaceLabels` of a configuration file.
     extra_namespaces: dict[str, NamespaceInfo] = field(default_factory=dict)

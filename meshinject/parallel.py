@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -129,16 +130,23 @@ class Engine:
         if self.jobs == 1:
             yield from self._consume((item, None) for item in items)
             return
-        with self._pool() as pool:
+        pool = self._pool()
+        try:
             yield from self._consume(self._submitted(pool, items))
+        except BaseException:  # Ctrl-C, or the caller stopped early: do not wait for chunks
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _pool(self) -> ProcessPoolExecutor:
         """Workers forked with the request (no copy to make), else sent a pickled copy."""
         if "fork" in multiprocessing.get_all_start_methods():
             _init_worker(self.requests, self.operation)  # inherited by the forked workers
-            return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            return ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet
+            )
         return ProcessPoolExecutor(
-            self.jobs, initializer=_init_worker, initargs=(self.requests, self.operation)
+            self.jobs, initializer=_init_worker, initargs=(self.requests, self.operation, True)
         )
 
     def _submitted(
@@ -260,9 +268,19 @@ def _transform(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(requests: Sequence[InjectionRequest], operation: Operation) -> None:
+def _init_worker(
+    requests: Sequence[InjectionRequest], operation: Operation, worker: bool = False
+) -> None:
     _WORKER["requests"] = requests
     _WORKER["operation"] = operation
+    if worker:
+        _quiet()
+
+
+def _quiet() -> None:
+    """In a worker: Ctrl-C reaches the whole process group; the parent alone handles it
+    (it reports "interrupted" and stops the pool), so workers never print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(task: _Task) -> ChunkResult:

@@ -79,7 +79,7 @@ def explain(paths: list[str], params: dict[str, Any], keep: frozenset[str]) -> i
     from meshinject.output.explain import render_explain
 
     console = make_console()
-    report = Report()
+    report = Report(preview=True)
     try:
         requests = resolve(params, keep, paths)
     except MeshInjectError as exc:
@@ -103,7 +103,11 @@ def inject(
     from meshinject.files import display_path, read_input, unified_diff, write_atomic
 
     console = make_console()
-    report = Report(check=write_back is WriteBack.CHECK, operation=operation)
+    report = Report(
+        check=bool(params.get("check")),
+        preview=write_back in (WriteBack.CHECK, WriteBack.DIFF),
+        operation=operation,
+    )
     try:
         requests = resolve(params, keep, paths)
     except MeshInjectError as exc:
@@ -137,8 +141,10 @@ def inject(
             console.print(f"would rewrite {escape(display_path(path))}")
         else:
             done.sink.discard()
-    outputs.emit(report)
+    not_written = outputs.emit(report)
     show_report(console, report, params, operation=operation, write_back=write_back)
+    if not_written:
+        console.print(escape(not_written))
     return report.return_code
 
 
@@ -190,11 +196,41 @@ def show_report(
     if not errors:
         print_report(console, report, quiet=params["quiet"])
     if fmt == "github":
-        for line in github_commands(report, operation=operation, config_errors=errors):
+        rerun = settings_args(click.get_current_context())
+        for line in github_commands(
+            report, operation=operation, config_errors=errors, settings_args=rerun
+        ):
             click.echo(line, err=True)
 
 
 _STDIN: list[bytes | None] = [None]
+
+# Options that say what to do with the result, not how to inject: left out of fix hints.
+_NOT_SETTINGS = frozenset(
+    {"filenames", "paths", "in_place", "check", "diff", "output", "report_format", "quiet", "jobs"}
+)
+
+
+def settings_args(ctx: click.Context) -> list[str]:
+    """The settings the user gave on the command line, as flags to repeat in a fix hint
+    (`run meshinject -i --values v.yaml FILE`), so following the hint injects the same."""
+    from click.core import ParameterSource
+
+    args: list[str] = []
+    for param in ctx.command.params:
+        name = param.name
+        if not isinstance(param, click.Option) or name is None or name in _NOT_SETTINGS:
+            continue
+        if ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE:
+            continue
+        flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        value = ctx.params[name]
+        if param.is_flag:
+            args.append(flag)
+            continue
+        for item in value if param.multiple else (value,):
+            args += [flag, str(item)]
+    return args
 
 
 def processed(
@@ -205,22 +241,24 @@ def processed(
     write_back: WriteBack,
 ) -> Iterator[FileDone]:
     """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
-    from meshinject.files import NullSink, Source, SpoolSink, iter_paths
-    from meshinject.parallel import Engine, FileJob, resolve_jobs
+    from meshinject.files import FileResult, NullSink, Source, SpoolSink, iter_paths
+    from meshinject.kustomize_patches import PatchFinder
+    from meshinject.parallel import Engine, FileDone, FileJob, resolve_jobs
 
     sink = NullSink if write_back is WriteBack.CHECK else SpoolSink
     stdin = Source.stdin(sys.stdin.buffer) if "-" in paths else None
     if stdin is not None and write_back is WriteBack.DIFF:
         _STDIN[0] = b"".join(stdin.blocks())
-    files = [
-        FileJob(
-            path,
-            stdin if path == "-" and stdin is not None else Source(path),
-            sink,
-            requests.index_for(path),
-        )
-        for path in iter_paths(paths)
-    ]
+    inputs = list(iter_paths(paths))
+    patches = PatchFinder(inputs)
+    files = []
+    for path in inputs:
+        reason = patches.reason(path)
+        if reason is not None:  # a kustomize patch: not a workload (U23)
+            yield FileDone(FileResult(path, None, skipped=reason), None)
+            continue
+        source = stdin if path == "-" and stdin is not None else Source(path)
+        files.append(FileJob(path, source, sink, requests.index_for(path)))
     built = requests.built
     if operation == "inject":  # Namespace objects in any input apply to the whole run
         from meshinject.run_namespaces import declared_namespaces
@@ -249,12 +287,14 @@ class Outputs:
         pieces: list[str] = []
         if self.count and not self.last.endswith("\n"):
             pieces.append("\n")
-        if self.count and not first.startswith("---"):
+        # One `---` between files: none when the next file starts with one, or when the
+        # previous one ended with one (a trailing `---` line, no document after it).
+        if self.count and not first.startswith("---") and not _ends_with_marker(self.last):
             pieces.append("---\n")
         # A byte order mark belongs at the start of the stream only, not between files.
         body = _pieces(part) if not self.count else _without_bom(_pieces(part))
         self.count += 1
-        self.last = part[-1:] if isinstance(part, str) else part.last
+        self.last = part[-64:] if isinstance(part, str) else part.last
         if self.output:
             self.parts.append((pieces, part, self.count != 1))
             return
@@ -262,9 +302,18 @@ class Outputs:
             for piece in part_pieces:
                 sys.stdout.write(piece)
 
-    def emit(self, report: Report) -> None:
-        if not self.output or (report.failed and not self.count):
-            return
+    def emit(self, report: Report) -> str:
+        """Write `-o FILE`, only when every input succeeded (else say why it was not)."""
+        if not self.output:
+            return ""
+        if report.failed:
+            self.discard()
+            failed = len(report.failed)
+            return (
+                f"{self.output} not written (left as it was): {failed} input "
+                f"file{'s' if failed != 1 else ''} failed, and -o is written only when "
+                "every input succeeds"
+            )
         from meshinject.files import FileResult, write_atomic
 
         text = (  # lazily, a block at a time: a list here would hold a whole file's output
@@ -278,9 +327,21 @@ class Outputs:
         except MeshInjectError as exc:
             report.add(FileResult(self.output, None, error=exc))
         finally:
-            for _, part, _ in self.parts:  # spools the failed write did not read: close them
-                if not isinstance(part, str):
-                    part.discard()
+            self.discard()  # spools the failed write did not read: close them
+        return ""
+
+    def discard(self) -> None:
+        for _, part, _ in self.parts:
+            if not isinstance(part, str):
+                part.discard()
+
+
+def _ends_with_marker(tail: str) -> bool:
+    """Does the text whose last characters are `tail` end with a `---` line?"""
+    lines = tail.rstrip("\n").rsplit("\n", 1)
+    last = lines[-1]
+    complete = len(lines) == 2 or len(tail) < 64  # the whole last line is in the tail
+    return complete and (last.rstrip(" \t") == "---" or last.startswith("--- #"))
 
 
 def _without_bom(pieces: Iterator[str]) -> Iterator[str]:

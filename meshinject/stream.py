@@ -227,7 +227,7 @@ def transform_documents(
             new_text = edited.text  # policy says no sidecar: the file loses the one it had
         else:
             try:
-                new_text = _edit(edited, target)
+                new_text = _edit(edited, target, doc.text)
             except MeshInjectError as exc:
                 result.errors.append(_located(exc, doc))
                 out.append(doc.text)
@@ -235,6 +235,8 @@ def transform_documents(
         out.append(new_text)
         if new_text != doc.text:
             result.changed = True
+            for report in doc_result.workloads:
+                report.changed = report.outcome in ("injected", "removed")
     result.text = "".join(out)
     return result
 
@@ -296,7 +298,14 @@ def _reinjection_source(loaded: Any, request: InjectionRequest) -> Any:
     return reinjection_source(loaded, request)
 
 
-def _edit(loaded: Any, new_data: Any) -> str:
+def _edit(loaded: Any, new_data: Any, original: str) -> str:
+    """The new document's text: the edits spliced into its YAML, or JSON for JSON."""
+    if original.lstrip().startswith("{"):
+        from meshinject.jsontext import json_like
+
+        as_json = json_like(original, new_data)
+        if as_json is not None:
+            return as_json
     from meshinject.yamltext import edit_document
 
     return edit_document(loaded, new_data)

@@ -98,9 +98,11 @@ def _merge_layers(
             if key[0] == "meshConfig" and len(key) > 1:
                 mesh = set_path(mesh, key[1:], item.value)
                 mprov.replace(key[1:], note, ())
+                mprov.claim(key[1:], note.origin(()))
             else:
                 values = set_path(values, key, item.value)
                 vprov.replace(key, note, ())
+                vprov.claim(key, note.origin(()))
     return values, mesh, vprov, mprov
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from meshinject import ISTIO_VERSION
 from meshinject.config.load import load_mapping
 from meshinject.config.provenance import SourceDoc
 
-ISTIO_VERSION = "1.31.0"
+__all__ = ["ISTIO_VERSION"]
 
 # Injection templates meshinject ships (Jinja files under meshinject/templates/), unless overridden.
 BUILTIN_TEMPLATES = ("sidecar", "gateway", "grpc-simple", "grpc-agent")

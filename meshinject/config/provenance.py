@@ -89,6 +89,15 @@ class Provenance:
         self.forget(target)
         self.record(target, doc, source)
 
+    def claim(self, target: KeyPath, origin: Origin) -> None:
+        """`origin` created `target`: record it for `target` and for each of its parents
+        that no layer had set, so an error about a new (misspelt) key names `origin`."""
+        for end in range(len(target), 0, -1):
+            prefix = target[:end]
+            if end < len(target) and prefix in self._origins:
+                return
+            self._origins[prefix] = origin
+
     def lookup(self, path: KeyPath) -> Origin | None:
         for end in range(len(path), -1, -1):
             found = self._origins.get(path[:end])

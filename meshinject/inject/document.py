@@ -41,6 +41,9 @@ class WorkloadReport:
     warnings: list[str] = field(default_factory=list)
     error: MeshInjectError | None = None
     item: int | None = None  # index inside a List
+    # Injected (or uninjected) and its document's text changed; False for a workload that
+    # was already up to date. Set by the stream layer, which sees the text.
+    changed: bool = False
 
 
 @dataclass
@@ -59,8 +62,9 @@ class InjectionRequest:
     default_namespace: str = "default"
     namespaces: Mapping[str, NamespaceInfo] = field(default_factory=dict)
     settings_for_revision: Callable[[str], InjectSettings] | None = None
-    # "istio": add the Go zero-value fields istioctl's output has; "minimal": only the sidecar.
-    output_style: Literal["istio", "minimal"] = "istio"
+    # "minimal" (the GitOps default): only the sidecar; "istio": also the Go zero-value
+    # fields istioctl's output has (what Istio's kube-inject goldens hold).
+    output_style: Literal["istio", "minimal"] = "minimal"
     # No mode was asked for and none of the settings implied one: namespace labels found
     # in the input switch the run to webhook mode.
     auto_mode: bool = False

@@ -45,33 +45,52 @@ def render_explain(report: Report, fmt: str, *, console: Any) -> None:
         sys.stdout.write(json.dumps({"workloads": rows}, indent=2) + "\n")
         return
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(show_lines=False)
-    for column in ("workload", "namespace", "revision", "decision", "why", "templates"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("workload", "revision"))
-    for row in rows:
-        if "kind" not in row:
-            table.add_row(row["file"], "", "", "[red]error[/red]", row["error"], "")
-            continue
-        decision = {
-            "inject": "[green]inject[/green]",
-            "skip": "[yellow]skip[/yellow]",
-            "remove": "[magenta]remove[/magenta]",
-        }.get(row["decision"], "[red]error[/red]")
-        why = row["error"] or row["reason"]
-        if row["warnings"]:
-            why += "".join(f"\n[yellow]! {w}[/yellow]" for w in row["warnings"])
-        table.add_row(
-            f"{row['kind']}/{row['name']}",
-            row["namespace"],
-            row["revision"] or "-",
-            decision,
-            why,
-            ",".join(row["templates"]) or "-",
-        )
     out = Console(highlight=False, soft_wrap=False)
     if not out.is_terminal:
-        out = Console(highlight=False, soft_wrap=False, width=200)
-    out.print(table)
+        out = Console(highlight=False, soft_wrap=False, width=max(out.width, 120))
+    out.print(explain_table(rows))
     console.print(report.summary())
+
+
+def explain_table(rows: list[dict[str, Any]]) -> Any:
+    """A table that stays readable in 80 columns: the workload with its file below it,
+    the decision with the revision below it, and the reason, which wraps. A templates
+    column only when some workload uses templates other than the default `sidecar`."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    templates = any(
+        row.get("templates") not in (None, [], ["sidecar"]) for row in rows if "kind" in row
+    )
+    table = Table(show_lines=True)
+    table.add_column("workload / file", overflow="fold", max_width=48)
+    table.add_column("decision", no_wrap=True)
+    table.add_column("why", overflow="fold", ratio=1, min_width=24)
+    if templates:
+        table.add_column("templates", overflow="fold", max_width=24)
+    for row in rows:
+        file = f"[dim]{escape(row['file'])}[/dim]"
+        if "kind" not in row:
+            cells = [file, "[red]error[/red]", escape(row["error"])]
+        else:
+            decision = _DECISION.get(row["decision"], "[red]error[/red]")
+            if row["revision"]:
+                decision += f"\n[dim]rev {escape(row['revision'])}[/dim]"
+            why = escape(row["error"] or row["reason"])
+            why += "".join(f"\n[yellow]! {escape(w)}[/yellow]" for w in row["warnings"])
+            workload = escape(f"{row['kind']}/{row['name']}")
+            if row["namespace"]:
+                workload += f" [dim]in {escape(row['namespace'])}[/dim]"
+            cells = [f"{workload}\n{file}", decision, why]
+        if templates:
+            cells.append(",".join(row.get("templates") or []) or "-")
+        table.add_row(*cells)
+    return table
+
+
+_DECISION = {
+    "inject": "[green]inject[/green]",
+    "skip": "[yellow]skip[/yellow]",
+    "remove": "[magenta]remove[/magenta]",
+}

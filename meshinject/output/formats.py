@@ -13,8 +13,8 @@ JSON report (`"schema": 1`)::
 
     {"schema": 1, "tool": "meshinject", "version": "...", "operation": "inject",
      "mode": "stdout|in-place|check|diff", "exit_code": 0,
-     "summary": {"files": 1, "changed": 1, "failed": 0, "injected": 1, "skipped": 0,
-                 "removed": 0, "failed_workloads": 0, "passed_through": 1},
+     "summary": {"files": 1, "changed": 1, "failed": 0, "injected": 1, "up_to_date": 0,
+                 "skipped": 0, "removed": 0, "failed_workloads": 0, "passed_through": 1},
      "errors": [ERROR, ...],                  # config errors (no file was processed)
      "files": [{"path": "k8s/app.yaml", "changed": true, "written": false,
                 "errors": [ERROR, ...],
@@ -24,15 +24,16 @@ JSON report (`"schema": 1`)::
                                "changed": true, "warnings": [], "error": ERROR|null}]}]}
     ERROR = {"message": "...", "type": "InputError", "path": "...", "line": 3, "column": 5}
 
-A workload's `changed` is true when it was injected and its file changed (a file with one
-already-injected and one new workload marks both); a file's `changed` is exact.
+`injected` counts workloads whose document changed (or would change, under `--check`),
+`up_to_date` those that were already injected as this run would inject them. A workload's
+`changed` is true when its document changed; a file's `changed` is exact.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from meshinject import __version__
@@ -94,7 +95,7 @@ def report_json(
                     "rule": w.rule or None,
                     "revision": w.revision or None,
                     "templates": list(w.templates),
-                    "changed": w.outcome in ("injected", "removed") and result.changed,
+                    "changed": w.changed and not result.errors,
                     "warnings": list(w.warnings),
                     "error": error_json(w.error) if w.error is not None else None,
                     **({"item": w.item} if w.item is not None else {}),
@@ -106,6 +107,7 @@ def report_json(
                 "changed": result.changed and not result.errors,
                 "written": written and result.changed and not result.errors,
                 "errors": [error_json(e) for e in result.errors],
+                "skipped": result.skipped or None,
                 "workloads": workloads,
             }
         )
@@ -122,6 +124,7 @@ def report_json(
             "changed": len(report.changed),
             "failed": len(report.failed),
             "injected": counts["injected"],
+            "up_to_date": counts["up_to_date"],
             "skipped": counts["skipped"],
             "removed": counts["removed"],
             "failed_workloads": counts["failed"],
@@ -176,8 +179,15 @@ def github_commands(
     *,
     operation: str,
     config_errors: list[MeshInjectError] | tuple[MeshInjectError, ...] = (),
+    settings_args: Sequence[str] = (),
 ) -> list[str]:
-    """Annotations for errors, warnings and (with --check) files that would change."""
+    """Annotations for errors, warnings and (with --check) files that would change.
+
+    The fix hint of a file that would change repeats `settings_args` (the run's settings
+    flags), so running it injects with the same settings as the check.
+    """
+    import shlex
+
     lines = [_error_command(e) for e in config_errors]
     for result in report.files:
         lines.extend(_error_command(e) for e in result.errors)
@@ -194,15 +204,15 @@ def github_commands(
             names = [
                 f"{w.kind} {w.namespace}/{w.name}"
                 for w in (stream.workloads if stream else [])
-                if w.outcome in ("injected", "removed")
+                if w.changed
             ]
             what = f" ({', '.join(names)})" if names else ""
-            fix = "meshinject -i" if operation == "inject" else "meshinject uninject -i"
+            command = ["meshinject"] if operation == "inject" else ["meshinject", "uninject"]
+            fix = shlex.join([*command, "-i", *settings_args, result.path])
             lines.append(
                 workflow_command(
                     "error",
-                    f"{operation} would change this file{what}; run `{fix} {result.path}` "
-                    "and commit the result",
+                    f"{operation} would change this file{what}; run `{fix}` and commit the result",
                     path=result.path,
                     title=f"meshinject --check: not {operation}ed",
                 )

@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 #: Seconds a run must have taken before the bar appears.
 SHOW_AFTER = 1.0
+#: Files that would change listed again after a run on a terminal.
+LIST_AT_MOST = 50
 
 
 def interactive(console: Any, environ: Mapping[str, str] | None = None) -> bool:
@@ -62,6 +64,7 @@ def track(
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     progress = Progress(
@@ -69,6 +72,8 @@ def track(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         TextColumn("{task.fields[path]}", style="dim"),
         console=console,
         transient=True,
@@ -93,12 +98,27 @@ def _short(path: str, width: int = 60) -> str:
 
 
 def print_summary(console: Any, report: Report, *, table: bool | None = None) -> None:
-    """The run's summary: a table on a terminal when several files ran, else one line."""
+    """The run's summary: a table on a terminal when several files ran, else one line.
+
+    With the table, the files `--check`/`--diff` would change are listed again first.
+    """
+    from rich.markup import escape
+
     if table is None:
         table = interactive(console) and len(report.files) > 1
     if not table:
         console.print(report.summary())
         return
+    changed = [result.path for result in report.changed]
+    if changed and (report.check or report.preview):
+        # The per-file lines have scrolled away on a big tree: list them again, last.
+        console.print(f"\nfiles that would change ({len(changed)}):")
+        for path in changed[:LIST_AT_MOST]:
+            console.print(f"  {escape(path)}")
+        if len(changed) > LIST_AT_MOST:
+            console.print(
+                f"  ... and {len(changed) - LIST_AT_MOST} more (`--format json` lists them all)"
+            )
     console.print(summary_table(report))
 
 
@@ -106,13 +126,14 @@ def summary_table(report: Report) -> Any:
     from rich.table import Table
 
     counts = report.counts()
-    changed_label = "would change" if report.check else "changed"
-    injected_label = "workloads that would be injected" if report.check else "workloads injected"
+    preview = report.check or report.preview
+    changed_label = "would change" if preview else "changed"
     rows = [
         ("files", len(report.files), ""),
-        (f"files {changed_label}", len(report.changed), "yellow" if report.check else "green"),
+        (f"files {changed_label}", len(report.changed), "yellow" if preview else "green"),
         ("files failed", len(report.failed), "red"),
-        (injected_label, counts["injected"], "green"),
+        (f"workloads {report.verb}", counts["injected"], "green"),
+        ("workloads already up to date", counts["up_to_date"], ""),
         ("workloads skipped", counts["skipped"], "yellow"),
         (
             "sidecars that would be removed" if report.check else "sidecars removed",

@@ -32,6 +32,8 @@ def print_report(console: Any, report: Report, *, quiet: bool) -> None:
     for result in report.files:
         for error in result.errors:
             print_error(console, error)
+        if result.skipped and not quiet:
+            console.print(f"skipped {escape(result.path)}: {escape(result.skipped)}")
         if result.stream is None or quiet:
             continue
         for w in result.stream.workloads:

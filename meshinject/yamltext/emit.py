@@ -141,6 +141,10 @@ def _scalar_text(value: Any, quote: str, flow: bool, prefer: str) -> str:
         return text
     if quote == "'" and single_quote_ok(text):
         return single_quoted(text)
+    if '"' in text and "'" not in text and single_quote_ok(text):
+        # JSON in an annotation or env value: single quotes need no escapes, so every
+        # document writes it the same way, whatever quotes it prefers elsewhere.
+        return single_quoted(text)
     if quote == '"' or not single_quote_ok(text):
         return double_quoted(text)
     # No document preference: type look-alikes ("15020", "true") get double quotes,

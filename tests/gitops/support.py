@@ -24,7 +24,7 @@ Style = Literal["istio", "minimal"]
 
 
 @cache
-def request(style: Style = "istio", set_args: tuple[str, ...] = ()) -> InjectionRequest:
+def request(style: Style = "minimal", set_args: tuple[str, ...] = ()) -> InjectionRequest:
     return build_request(RunOptions(set_args=set_args, output_style=style))
 
 
@@ -34,11 +34,11 @@ def _run(data: bytes, operation: Literal["inject", "uninject"], req: InjectionRe
     return result.output.encode("utf-8")
 
 
-def inject(data: bytes, style: Style = "istio", set_args: tuple[str, ...] = ()) -> bytes:
+def inject(data: bytes, style: Style = "minimal", set_args: tuple[str, ...] = ()) -> bytes:
     return _run(data, "inject", request(style, set_args))
 
 
-def uninject(data: bytes, style: Style = "istio") -> bytes:
+def uninject(data: bytes, style: Style = "minimal") -> bytes:
     return _run(data, "uninject", request(style))
 
 

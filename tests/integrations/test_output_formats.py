@@ -126,6 +126,7 @@ def test_json_report_goes_to_stdout_with_check(tree: Path) -> None:
         "changed": 1,
         "failed": 1,
         "injected": 1,
+        "up_to_date": 0,
         "skipped": 1,
         "removed": 0,
         "failed_workloads": 1,

@@ -115,7 +115,7 @@ def test_a_piped_run_has_the_one_line_summary_and_no_control_codes(tmp_path: Pat
     assert done.returncode == 1
     assert "\x1b" not in done.stderr
     assert done.stderr.splitlines()[-1] == (
-        "3 workloads would inject, 0 skipped, 3 documents passed through"
+        "3 workloads would be injected, 0 skipped, 3 documents passed through"
     )
 
 
