@@ -550,10 +550,10 @@ def test_U36_large_runs_show_an_eta_and_list_the_changes_again() -> None:
     again above the summary table (the per-file lines have scrolled away)."""
     import io
 
-    from meshinject.output.progress import print_summary, track
     from rich.console import Console
 
     from meshinject.files import FileResult
+    from meshinject.output.progress import print_summary, track
     from meshinject.report import Report
     from meshinject.stream import StreamResult
 
