@@ -47,6 +47,9 @@ NOT_RUN = {
     "error: values.yaml:6:9": "an example message, not a command",
     "@@ -16,6 +16,17 @@": "an abridged diff, not a command",
     "# overlays/prod/kustomization.yaml": "the kustomize example in examples/kustomize",
+    "# .meshinject.yaml: every setting": "the configuration file's reference, tested with it",
+    "# or in pyproject.toml": "the configuration file's reference, tested with it",
+    "error: .meshinject.yaml:2:1": "an example message, not a command",
 }
 MISSING_PROGRAMS = ("kubectl", "kpt")
 
@@ -85,7 +88,7 @@ CLAIMED = [
     "# .gitlab-ci.yml",
     "    rev: <commit>",
     "  - repo: local",
-    "pre-commit install",
+    "pre-commit install\npre-commit run --all-files",
     "|| { meshinject --diff",
     "kubernetes-validate -k",
     "meshinject kustomize-plugin install",
@@ -365,7 +368,7 @@ def test_pre_commit(machine: Machine, repo: Path, marker: str) -> None:
     tools.mkdir()
     (tools / "pre-commit").symlink_to(Path(sys.executable).with_name("pre-commit"))
     cache = {"PRE_COMMIT_HOME": str(machine.home / "pre-commit-cache")}
-    commands = block("pre-commit install").lines()
+    commands = block("pre-commit install\npre-commit run --all-files").lines()
     before = manifests(repo)
     machine.sh(commands[0], repo, tools, **cache).ok()
     fix = machine.sh(commands[1], repo, tools, **cache)
