@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Literal
 
@@ -28,10 +29,42 @@ def _verified(text: str, new: Any) -> bool:
         return False
 
 
+# The `---` line of a document whose root is a block collection carrying node properties
+# on the marker line (`--- !!map`, `--- &root # note`): group 1 is the properties.
+_MARKER_PROPERTIES = re.compile(
+    r"(?:(?:%[^\n]*|[ \t]*(?:#[^\n]*)?)\r?\n)*---[ \t]+"
+    r"((?:[!&][^ \t\r\n]*[ \t]*)+)(?:#[^\n]*)?\r?(?:\n|\Z)"
+)
+
+
 def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
-    """Like `edit_document`, also saying which path produced the text."""
+    """Like `edit_document`, also saying which path produced the text.
+
+    Node properties on the `---` line (`--- !!map`, `--- &x`) belong to the root node but
+    live on the marker line: the edit runs on the text with them blanked out (same
+    offsets), and the marker line goes back verbatim, so the document keeps its `---`.
+    """
     if same(doc.data, new_data):
         return doc.text, "splice"
+    marker = _MARKER_PROPERTIES.match(doc.text)
+    if marker is None:
+        return _edit_body(doc, new_data)
+    start, end = marker.span(1)
+    blanked = doc.text[:start] + " " * (end - start) + doc.text[end:]
+    inner = load_document(blanked, keep_events=True)
+    if not same(inner.data, doc.data):
+        raise InputError("cannot edit this document safely: properties on its '---' line")
+    text, path = _edit_body(inner, new_data)
+    head = marker.end()
+    if text[:head] != blanked[:head]:
+        raise InputError("cannot edit this document safely: its '---' line would change")
+    text = doc.text[:head] + text[head:]
+    if not _verified(text, new_data):
+        raise InputError("cannot edit this document safely: properties on its '---' line")
+    return text, path
+
+
+def _edit_body(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
     reason = ""
     style: Style | None = None
     try:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from meshinject.yamltext.resolve import resolve_plain
+from meshinject.yamltext.resolve import retyped
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     if text.startswith(("---", "...")):
         return False
-    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
+    return not retyped(text)
 
 
 def double_quoted(text: str) -> str:
@@ -149,7 +149,7 @@ def _scalar_text(value: Any, quote: str, flow: bool, prefer: str) -> str:
         return double_quoted(text)
     # No document preference: type look-alikes ("15020", "true") get double quotes,
     # text that is merely awkward for plain style (indicators, ": ") gets single quotes.
-    if not isinstance(resolve_plain(text.strip()) if text.strip() else "", str):
+    if text.strip() and retyped(text.strip()):
         return double_quoted(text)
     return single_quoted(text)
 

@@ -98,6 +98,40 @@ def resolve_plain(text: str) -> Scalar:
     return text
 
 
+# What other YAML readers retype, beyond the PyYAML tables above. go-yaml v2 (Kubernetes'
+# reader, through sigs.k8s.io/yaml) resolves by first character: y/n words, `<<`, any
+# Go `ParseInt(s, 0, 64)` / `ParseUint` after removing `_` (so `0o17`, `0b1`, `0x1F`, `+1`),
+# floats `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` (so `8675e30`, `1e3`), and
+# timestamps `YYYY-M-D[( |t|T)h:m:s[.f][zone]]`. YAML 1.2 core adds nothing beyond those;
+# YAML 1.1 adds timestamps with the same shape and `=` (the value key).
+_GO_WORDS = frozenset(("y", "Y", "n", "N", "<<", "="))
+_GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)")
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?"
+)
+
+
+def retyped(text: str) -> bool:
+    """True if some reader (PyYAML/YAML 1.1, YAML 1.2 core, go-yaml v2) would not read
+    `text`, written as a plain scalar, back as this string: such strings must be quoted."""
+    if not text:
+        return True
+    first = text[0]
+    if first not in _SPECIAL_START and first not in "<=":
+        return False
+    if text in _GO_WORDS or not isinstance(resolve_plain(text), str):
+        return True
+    if first not in _NUMBER_START:
+        return False
+    plain = text.replace("_", "")
+    return bool(
+        _GO_INT.fullmatch(plain) or _GO_FLOAT.fullmatch(plain) or _TIMESTAMP.fullmatch(text)
+    )
+
+
 _TAG_PREFIX = "tag:yaml.org,2002:"
 
 

@@ -91,7 +91,8 @@ def _has_content(text: str, start: int, end: int) -> bool:
     for line in text[start:end].splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not line.startswith("%"):
-            return True
+            if not _END.match("\n" + line):  # another `...` line ends nothing new
+                return True
     return False
 
 
