@@ -50,7 +50,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshinject.datacopy import clone
-from meshinject.errors import MeshInjectError
+from meshinject.errors import InjectionError, MeshInjectError
 from meshinject.inject.document import (
     DocumentResult,
     InjectionRequest,
@@ -132,7 +132,11 @@ def _uninject_workload(
             kind, name, namespace, "skipped", "not injected (no sidecar.istio.io/status)"
         )
     extra = tuple(request.settings.injected_annotations)
-    pod = unapply({"metadata": meta, "spec": spec}, injected_annotations=extra)
+    try:
+        pod = unapply({"metadata": meta, "spec": spec}, injected_annotations=extra)
+    except InjectionError as exc:
+        exc.data_path = meta_path + exc.data_path[1:]  # pod-relative -> document path
+        raise
     new_meta = pod["metadata"]
     if new_meta or kind == "Pod":
         meta.clear()
@@ -197,7 +201,12 @@ def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     items = new.get("items") if in_list else [new]
     for index, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict) and _kind(item) in WORKLOAD_KINDS:
-            report = _uninject_workload(item, request, in_list=in_list)
+            try:
+                report = _uninject_workload(item, request, in_list=in_list)
+            except InjectionError as exc:
+                if in_list:
+                    exc.data_path = ("items", index, *exc.data_path)
+                raise
             if report is not None:
                 report.item = index if in_list else None
                 reports.append(report)
@@ -245,7 +254,10 @@ def reinjection_source(loaded: LoadedDocument, request: InjectionRequest) -> Loa
     """
     if not is_injected(loaded.data):
         return loaded
-    result = _uninject(loaded.data, request)
+    try:
+        result = _uninject(loaded.data, request)
+    except MeshInjectError:
+        return loaded  # injection strips the data itself and reports the problem
     if not result.changed:
         return loaded
     try:

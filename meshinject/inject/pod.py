@@ -93,11 +93,57 @@ def _find(containers: Any, name: str) -> dict[str, Any] | None:
     return None
 
 
+# corev1.Container's fields in Go's declaration order: the order json.Marshal writes them.
+_GO_CONTAINER_ORDER = {
+    name: index
+    for index, name in enumerate(
+        (
+            "name",
+            "image",
+            "command",
+            "args",
+            "workingDir",
+            "ports",
+            "envFrom",
+            "env",
+            "resources",
+            "resizePolicy",
+            "restartPolicy",
+            "restartPolicyRules",
+            "volumeMounts",
+            "volumeDevices",
+            "livenessProbe",
+            "readinessProbe",
+            "startupProbe",
+            "lifecycle",
+            "terminationMessagePath",
+            "terminationMessagePolicy",
+            "imagePullPolicy",
+            "securityContext",
+            "stdin",
+            "stdinOnce",
+            "tty",
+        )
+    )
+}
+
+
+def _go_ordered(container: dict[str, Any]) -> dict[str, Any]:
+    """The user's container with its keys in Go's field order (unknown keys last, as given).
+
+    The overrides annotation records it that way, and re-injection and uninject restore
+    it from there: ordering it so on the first injection too makes injection idempotent.
+    """
+    last = len(_GO_CONTAINER_ORDER)
+    keys = sorted(container, key=lambda k: _GO_CONTAINER_ORDER.get(k, last))
+    return {k: container[k] for k in keys}
+
+
 def _go_container(container: dict[str, Any]) -> dict[str, Any]:
     """A container as Go serialises it in the overrides annotation (`resources` always there)."""
     out = clone(container)
     out["resources"] = canonical_resources(out.get("resources") or {})
-    return out
+    return _go_ordered(out)
 
 
 def _reapply_user_containers(
@@ -130,7 +176,7 @@ def _reapply_user_containers(
                 source_field = other
             if match is None:
                 continue
-            overlay = clone(match)
+            overlay = _go_ordered(clone(match))
             if overlay.get("image") == "auto":
                 overlay.pop("image")
             overrides.setdefault(field_name, []).append(_go_container(overlay))
@@ -138,6 +184,11 @@ def _reapply_user_containers(
             if source_field != field_name:
                 merged_spec[source_field] = [
                     x for x in merged_spec.get(source_field) or [] if x.get("name") != name
+                ]
+            else:  # start again from the template's container, wherever the user's was
+                merged_spec[field_name] = [
+                    clone(c) if isinstance(x, dict) and x.get("name") == name else x
+                    for x in merged_spec.get(field_name) or []
                 ]
             overlay_for_merge = dict(overlay)
             if "resources" in overlay_for_merge:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshinject.datacopy import clone
+from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.probes import restore_probes
@@ -193,14 +194,18 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
         "volumes": status.volumes,
         "imagePullSecrets": status.image_pull_secrets,
     }
+    claimed_apps = _app_containers(sidecar, annotations)
+    removed: dict[str, set[str]] = {}
     for key, names in removals.items():
         if key in spec and isinstance(spec[key], list):
-            spec[key] = [
-                i for i in spec[key] if not (isinstance(i, dict) and i.get("name") in names)
-            ]
-            if not spec[key]:
-                del spec[key]
+            kept = [i for i in spec[key] if not (isinstance(i, dict) and i.get("name") in names)]
+            if len(kept) != len(spec[key]):
+                removed[key] = {str(i.get("name")) for i in spec[key] if i not in kept}
+                spec[key] = kept
+                if not kept:  # only a list injection emptied goes (a user's `[]` stays)
+                    del spec[key]
     _restore_overridden(spec, json_mapping(annotations.get(OVERRIDES)))
+    _check_claims(spec, removed, claimed_apps)
     app = [str(c.get("name")) for c in spec.get("containers") or [] if isinstance(c, dict)]
     out_meta = out.setdefault("metadata", {})
     ann = dict(out_meta.get("annotations") or {})
@@ -297,6 +302,55 @@ def _agent_scrape(annotations: dict[str, Any]) -> bool:
     path = annotations.get(prometheus.PATH, prometheus.AGENT_PATH)
     scrape = annotations.get(prometheus.SCRAPE, "true")
     return str(port).isdigit() and path == prometheus.AGENT_PATH and scrape == "true"
+
+
+def _app_containers(sidecar: dict[str, Any] | None, annotations: dict[str, Any]) -> set[str]:
+    """The app containers an injection itself named (so it did not add them)."""
+    names = {n for n in (env_value(sidecar, "ISTIO_META_APP_CONTAINERS") or "").split(",") if n}
+    for key in ("kubectl.kubernetes.io/default-container",):
+        value = annotations.get(key)
+        if isinstance(value, str) and value:
+            names.add(value)
+    return names
+
+
+def _check_claims(
+    spec: dict[str, Any], removed: dict[str, set[str]], app_containers: set[str]
+) -> None:
+    """Refuse to remove what the status annotation claims but injection did not write.
+
+    The annotation is text anyone can edit; removing a user's container or volume
+    because it names them would lose the user's data. Evidence that injection did not
+    write something: the sidecar lists it as an app container (ISTIO_META_APP_CONTAINERS,
+    the default-container annotation), removing it leaves no app container at all, or a
+    container that stays still mounts a volume the annotation claims.
+    """
+    problem = ""
+    containers = spec.get("containers")
+    gone = removed.get("containers", set())
+    restored = {c.get("name") for c in containers or [] if isinstance(c, dict)}
+    if gone and (gone - restored) & app_containers:
+        names = sorted((gone - restored) & app_containers)
+        problem = f"container {names[0]!r} is one of the pod's app containers"
+    elif gone and not containers:
+        problem = f"container {sorted(gone)[0]!r} is the pod's only app container"
+    else:
+        volumes = removed.get("volumes", set())
+        for key in ("containers", "initContainers"):
+            for container in spec.get(key) or []:
+                if not isinstance(container, dict):
+                    continue
+                for mount in container.get("volumeMounts") or []:
+                    name = mount.get("name") if isinstance(mount, dict) else None
+                    if name in volumes:
+                        owner = container.get("name")
+                        problem = f"volume {name!r} is mounted by container {owner!r}"
+    if problem:
+        raise InjectionError(
+            f"{STATUS} claims something injection did not write ({problem}); refusing to "
+            "remove it: fix or remove the annotation",
+            data_path=("metadata", "annotations", STATUS),
+        )
 
 
 def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None:

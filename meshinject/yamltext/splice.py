@@ -53,6 +53,7 @@ class _Where:
 
     entry: Entry | None = None
     dash: int = -1  # offset of the item's `-` when the node is a sequence item
+    flow: bool = False  # inside a flow collection edited in place
 
 
 _ROOT = _Where()
@@ -104,6 +105,7 @@ class Splicer:
         self.root = doc.root
         self.style = measure_style(self.root)
         self.edits: list[tuple[int, int, str]] = []
+        self.old_values: dict[int, Any] = {}
 
     # -- text positions -------------------------------------------------------------
 
@@ -167,6 +169,7 @@ class Splicer:
     def edit(self, node: Node, old: Any, new: Any, where: _Where) -> None:
         if same(old, new):
             return
+        self.old_values[id(node)] = old
         if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
             if node.flow:
                 self.edit_flow(node, new, where)
@@ -183,6 +186,12 @@ class Splicer:
     def edit_flow(self, node: MappingNode | SequenceNode, new: Any, where: _Where) -> None:
         text = self.text[node.start : node.end]
         has_content = node.entries if isinstance(node, MappingNode) else node.items
+        if isinstance(node, MappingNode) and has_content and new:
+            # Edit the entries where they are: re-rendering would lose what the user wrote
+            # (comments, quotes, line breaks), and the flow style itself (so uninject could
+            # not give the text back).
+            self.edit_flow_mapping(node, self.old_of(node), new)
+            return
         if new and has_content and "\n" not in text:
             flow = flow_text(new, self.style.quote)
             if len(flow) <= _MAX_FLOW_WIDTH and "\n" not in flow:
@@ -191,6 +200,59 @@ class Splicer:
                 self.add(node.start, node.end, flow)
                 return
         self.replace(node, new, where)
+
+    def old_of(self, node: Node) -> Any:
+        return self.old_values[id(node)]
+
+    def edit_flow_mapping(
+        self, node: MappingNode, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
+        """Edit a flow mapping in place: changed values spliced, removed entries cut out
+        with their comma, new entries appended after the last one (`, key: value`)."""
+        entries = node.entries
+        if node.anchor is not None or any(e.is_merge for e in entries):
+            raise Unsupported("anchors or merge keys in an edited mapping")
+        by_key = {e.key: e for e in entries}
+        if len(by_key) != len(old) or by_key.keys() != old.keys():
+            raise Unsupported("mapping entries do not match the data")
+        if any(not isinstance(e.key_node, ScalarNode) for e in entries):
+            raise Unsupported("complex mapping key")
+        for e in entries:
+            if e.key in new:
+                self.edit(e.value, old[e.key], new[e.key], _Where(entry=e, flow=True))
+        text = self.text
+        last_kept = max(i for i, e in enumerate(entries) if e.key in new)
+        for i, e in enumerate(entries):
+            if e.key in new:
+                continue
+            if i < last_kept:  # `key: value, ` up to the next key
+                start, end = e.key_node.start, entries[i + 1].key_node.start
+            else:  # `, key: value` after the last kept entry
+                start = content_end(entries[i - 1].value, text)
+                end = content_end(e.value, text)
+            if "#" in text[start:end] and not self.only_in_scalars(start, end, e):
+                raise Unsupported("a comment next to a removed flow entry")
+            self.add(start, end, "")
+        added = [k for k in new if k not in old]
+        if added:
+            at = content_end(entries[-1].value, text)
+            pieces = [
+                f", {scalar_text(k, quote=self.style.quote, flow=True)}: "
+                f"{flow_text(new[k], self.style.quote)}"
+                for k in added
+            ]
+            self.add(at, at, "".join(pieces))
+
+    def only_in_scalars(self, start: int, end: int, entry: Entry) -> bool:
+        """Every `#` between `start` and `end` lies inside the entry's own key or value."""
+        inside = [(entry.key_node.start, entry.key_node.end)]
+        if isinstance(entry.value, ScalarNode):
+            inside.append((entry.value.start, entry.value.end))
+        return all(
+            any(a <= pos < b for a, b in inside)
+            for pos in range(start, end)
+            if self.text[pos] == "#"
+        )
 
     def edit_mapping(
         self, node: MappingNode, old: dict[str, Any], new: dict[str, Any], where: _Where
@@ -385,9 +447,14 @@ class Splicer:
                     # A number becoming text (a probe port back to its name): quote it
                     # the way the document writes that text elsewhere.
                     prefer = self.string_style(new)
-                text = scalar_text(new, quote=self.style.quote, prefer=prefer)
+                text = scalar_text(new, quote=self.style.quote, flow=where.flow, prefer=prefer)
                 self.add(node.start, node.end, text)
                 return
+        if where.flow:
+            if isinstance(node, ScalarNode | AliasNode) or node.flow:
+                self.add(node.start, content_end(node, self.text), flow_text(new, self.style.quote))
+                return
+            raise Unsupported("a block value inside a flow mapping")
         if where.entry is not None:
             self.replace_entry_value(node, new, where.entry)
         elif where.dash >= 0:

@@ -90,9 +90,14 @@ def _after_end_markers(text: str, cuts: list[int]) -> list[int]:
 def _has_content(text: str, start: int, end: int) -> bool:
     for line in text[start:end].splitlines():
         stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not line.startswith("%"):
-            if not _END.match("\n" + line):  # another `...` line ends nothing new
-                return True
+        # (another `...` line ends nothing new)
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and not line.startswith("%")
+            and not _END.match("\n" + line)
+        ):
+            return True
     return False
 
 

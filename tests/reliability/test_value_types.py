@@ -54,14 +54,14 @@ def retyped_copies(output: str) -> list[str]:
         if isinstance(node, yaml.MappingNode):
             pairs = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
             for key, value in pairs.items():
-                if key in COPIED and isinstance(value, yaml.ScalarNode):
-                    if typed_by_some_reader(value):
-                        bad.append(f"{key}: {value.value}")
+                copied = key in COPIED and isinstance(value, yaml.ScalarNode)
+                if copied and typed_by_some_reader(value):
+                    bad.append(f"{key}: {value.value}")
             name = pairs.get("name")
             value = pairs.get("value")
-            if isinstance(name, yaml.ScalarNode) and name.value in COPIED:
-                if isinstance(value, yaml.ScalarNode) and typed_by_some_reader(value):
-                    bad.append(f"{name.value}: {value.value}")
+            copied = isinstance(name, yaml.ScalarNode) and name.value in COPIED
+            if copied and isinstance(value, yaml.ScalarNode) and typed_by_some_reader(value):
+                bad.append(f"{name.value}: {value.value}")
             stack.extend(v for _, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)

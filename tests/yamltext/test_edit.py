@@ -58,7 +58,7 @@ def test_four_space_document_gets_four_space_insertions() -> None:
     check(
         "a:\n    b:\n        c: 1\n",
         lambda d: d["a"].update(n={"x": [1, 2]}),
-        "a:\n    b:\n        c: 1\n    \"n\":\n        x:\n        - 1\n        - 2\n",
+        'a:\n    b:\n        c: 1\n    "n":\n        x:\n        - 1\n        - 2\n',
     )
 
 

@@ -1,0 +1,63 @@
+"""Re-injection and uninject distrust the status annotation (R7).
+
+`sidecar.istio.io/status` is text anyone can edit. When it claims a container or volume
+that injection did not write, nothing is removed: the run fails with a located error.
+"""
+
+from __future__ import annotations
+
+from .helpers import inject, run, uninject
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+  - name: web
+    image: web:1
+    volumeMounts: [{name: data, mountPath: /d}]
+  volumes:
+  - name: data
+    emptyDir: {}
+"""
+
+
+def injected() -> str:
+    result = inject(POD)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def status_line(text: str) -> int:
+    return next(
+        i for i, line in enumerate(text.splitlines(), 1) if "sidecar.istio.io/status" in line
+    )
+
+
+def test_R7_reinjection_refuses_a_status_claiming_an_app_container() -> None:
+    edited = injected().replace('"containers":null', '"containers":["web"]')
+    for result in (inject(edited), uninject(edited)):
+        assert result.exit_code == 123
+        assert result.stdout == ""
+        assert f"<stdin>:{status_line(edited)}:5: sidecar.istio.io/status claims" in result.stderr
+        assert "container 'web'" in result.stderr
+
+
+def test_R7_reinjection_refuses_a_status_claiming_a_users_volume(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    edited = injected().replace('"volumes":["', '"volumes":["data","')
+    path = tmp_path / "inj.yaml"
+    path.write_text(edited)
+    for args in (("-i",), ("--check",), ()):
+        result = run("-q", "--style", "minimal", *args, str(path))
+        assert result.exit_code == 123, result.stderr
+        assert "volume 'data' is mounted by container 'web'" in result.stderr
+    assert path.read_text() == edited
+
+
+def test_R7_an_honest_status_still_reinjects_and_uninjects() -> None:
+    once = injected()
+    assert inject(once).stdout == once
+    assert uninject(once).exit_code == 0
