@@ -82,6 +82,6 @@ def every_reader_string(text: str) -> bool:
     return go_yaml_v2_string(text) and yaml_12_core_string(text) and yaml_11_string(text)
 
 
-def typed_by_some_reader(node: yaml.Node) -> bool:
+def typed_by_some_reader(node: yaml.ScalarNode) -> bool:
     """A scalar node meant as a string that some reader would read as another type."""
     return not node.style and not every_reader_string(node.value)

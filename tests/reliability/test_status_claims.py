@@ -6,6 +6,8 @@ that injection did not write, nothing is removed: the run fails with a located e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .helpers import inject, run, uninject
 
 POD = """\
@@ -46,7 +48,7 @@ def test_R7_reinjection_refuses_a_status_claiming_an_app_container() -> None:
         assert "container 'web'" in result.stderr
 
 
-def test_R7_reinjection_refuses_a_status_claiming_a_users_volume(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_R7_reinjection_refuses_a_status_claiming_a_users_volume(tmp_path: Path) -> None:
     edited = injected().replace('"volumes":["', '"volumes":["data","')
     path = tmp_path / "inj.yaml"
     path.write_text(edited)

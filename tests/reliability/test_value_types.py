@@ -59,8 +59,12 @@ def retyped_copies(output: str) -> list[str]:
                     bad.append(f"{key}: {value.value}")
             name = pairs.get("name")
             value = pairs.get("value")
-            copied = isinstance(name, yaml.ScalarNode) and name.value in COPIED
-            if copied and isinstance(value, yaml.ScalarNode) and typed_by_some_reader(value):
+            if (
+                isinstance(name, yaml.ScalarNode)
+                and name.value in COPIED
+                and isinstance(value, yaml.ScalarNode)
+                and typed_by_some_reader(value)
+            ):
                 bad.append(f"{name.value}: {value.value}")
             stack.extend(v for _, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
@@ -106,7 +110,9 @@ _SCALARS = st.text(alphabet="0123456789+-._:eExXoObB yYnN~tT=<>.Zz", min_size=0,
 @settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
 def test_R3_written_scalars_read_back_as_strings_for_every_reader(text: str) -> None:
     written = scalar_text(text)
-    node = yaml.compose(f"v: {written}\n", Loader=yaml.CSafeLoader).value[0][1]
+    root = yaml.compose(f"v: {written}\n", Loader=yaml.CSafeLoader)
+    assert isinstance(root, yaml.MappingNode)
+    node = root.value[0][1]
     if not node.style:
         assert every_reader_string(text), written
     assert load_document(f"v: {written}\n").data == {"v": text}
