@@ -22,9 +22,13 @@ from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, unapply
-from meshinject.inject.templates import render_template, select_templates
+from meshinject.inject.templates import invalid_output_error, render_template, select_templates
 from meshinject.inject.validate import annotation_problems
-from meshinject.inject.yamldata import parse_proxy_config, parse_template_output
+from meshinject.inject.yamldata import (
+    RenderedYAMLError,
+    parse_proxy_config,
+    parse_template_output,
+)
 from meshinject.quantity import canonical_resources
 
 PROXY = "istio-proxy"
@@ -77,7 +81,10 @@ def inject_pod(
     template_pod: dict[str, Any] = {}
     for name in names:
         text = render_template(name, context, settings, stripped, workload)
-        overlay = normalise_pod_overlay(parse_template_output(text, name))
+        try:
+            overlay = normalise_pod_overlay(parse_template_output(text, name))
+        except RenderedYAMLError as exc:
+            raise invalid_output_error(exc, context, settings, stripped, workload) from None
         template_pod = strategic_merge(template_pod, overlay)
         merged = strategic_merge(merged, overlay)
 

@@ -19,6 +19,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from meshinject.errors import TemplateError
+from meshinject.inject.sourceline import JINJA_TAGS, mark_source
 
 # Characters a YAML double-quoted scalar may not hold raw: C0/C1 controls, DEL, the YAML 1.1
 # line separators (which would fold the line) and the BOM.
@@ -71,6 +72,16 @@ def environment() -> ImmutableSandboxedEnvironment:
 
 def builtin_template_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml.j2") for p in templates_dir().glob("*.yaml.j2"))
+
+
+def builtin_template_path(name: str) -> Path:
+    return templates_dir() / f"{name}.yaml.j2"
+
+
+def render_builtin_marked(name: str, context: dict[str, Any]) -> str:
+    """Render `name` with source-line markers (see `sourceline`); for error messages only."""
+    source = builtin_template_path(name).read_text(encoding="utf-8")
+    return environment().from_string(mark_source(source, JINJA_TAGS)).render(context)
 
 
 def render_builtin(name: str, context: dict[str, Any]) -> str:

@@ -13,9 +13,16 @@ from typing import Any
 
 from meshinject.errors import InjectionError, Location, TemplateError
 from meshinject.inject.context import Workload
-from meshinject.inject.render import builtin_template_names, render_builtin
+from meshinject.inject.render import (
+    builtin_template_names,
+    builtin_template_path,
+    render_builtin,
+    render_builtin_marked,
+)
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.template_data import SidecarTemplateData, sidecar_template_data
+from meshinject.inject.sourceline import GO_TAGS, locate, mark_source
+from meshinject.inject.yamldata import RenderedYAMLError
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 
@@ -81,3 +88,41 @@ def render_template(
     except TemplateError as exc:
         # Located at the template (its file and where it is defined there), not the input.
         raise TemplateError(exc.message, Location(custom.origin or "<template>")) from None
+
+
+def invalid_output_error(
+    exc: RenderedYAMLError,
+    context: dict[str, Any],
+    settings: InjectSettings,
+    pod: dict[str, Any],
+    workload: Workload,
+) -> TemplateError:
+    """Say which template line wrote the bad output line, and for which pod.
+
+    A built-in template rendering invalid YAML is a meshinject bug, never the user's
+    template: the message says so instead of asking the user to check a template.
+    """
+    name = exc.template
+    who = f'{workload.kind} "{workload.namespace or "default"}/{workload.name}"'
+    custom = settings.custom_templates.get(name)
+    if custom is None:
+        line = locate(lambda: render_builtin_marked(name, context), exc.output_line)
+        path = builtin_template_path(name)
+        where = f"{path.parent.name}/{path.name}" + (f" line {line}" if line else "")
+        return TemplateError(
+            f'built-in template "{name}" ({where}) rendered invalid YAML for {who}: '
+            f"output line {exc.output_line}: {exc.detail}. This is a meshinject bug: please "
+            "report it with this message and the workload's annotations"
+        )
+    from meshinject.gotemplate import render_string
+
+    data = go_template_data(context, settings, pod, workload)
+    line = locate(
+        lambda: render_string(mark_source(custom.text, GO_TAGS), name, data, strict=True),
+        exc.output_line,
+    )
+    where = f" (template line {line})" if line else ""
+    return TemplateError(
+        f'template "{name}"{where} rendered invalid YAML for {who}: '
+        f"output line {exc.output_line}: {exc.detail}"
+    )

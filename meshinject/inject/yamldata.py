@@ -8,15 +8,24 @@ from meshinject.errors import InjectionError, MeshInjectError, TemplateError
 from meshinject.yamltext import load_document
 
 
+class RenderedYAMLError(TemplateError):
+    """A template's output is not YAML; `output_line` is the failing line of that output."""
+
+    def __init__(self, name: str, output_line: int, detail: str) -> None:
+        super().__init__(
+            f'template "{name}" rendered invalid YAML: output line {output_line}: {detail}'
+        )
+        self.template = name
+        self.output_line = output_line
+        self.detail = detail
+
+
 def parse_template_output(text: str, name: str) -> dict[str, Any]:
     """A rendered template must be one YAML mapping (a partial pod)."""
     try:
         data = load_document(text).data
     except MeshInjectError as exc:
-        raise TemplateError(
-            f'template "{name}" rendered invalid YAML (check the injection template): '
-            f"line {exc.location.line}: {exc.message}"
-        ) from None
+        raise RenderedYAMLError(name, exc.location.line, exc.message) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
