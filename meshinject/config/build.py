@@ -156,7 +156,9 @@ def build_config(sources: ConfigSources) -> Config:
     _check_revision(sources.revision, values_model.revision, vprov)
     return Config(
         istio_version=defaults.ISTIO_VERSION,
-        revision=sources.revision or values_model.revision or "",
+        # The injection revision (istio.io/rev, status) is the one asked for, as in Istio;
+        # `values.revision` only names the istiod (CA_ADDR), see inject/context.py.
+        revision=sources.revision or "",
         values=values_model,
         mesh=mesh_model,
         injector=_injector(values_model, vprov, inject_docs, sources.inject_config_files),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshinject.inject.jsonmap import json_mapping
+from meshinject.inject.otel import resource_attributes
 from meshinject.inject.settings import InjectSettings
 from meshinject.quantity import canonical_resources
 
@@ -32,28 +33,61 @@ class Workload:
     namespace: str
 
 
-def native_sidecars(settings: InjectSettings, annotations: dict[str, Any]) -> bool:
-    """Native sidecar layout: the pod annotation wins, then the setting (`auto` = k8s >= 1.33)."""
-    override = annotations.get("sidecar.istio.io/nativeSidecar")
-    if isinstance(override, str) and override.lower() in ("true", "false"):
-        return override.lower() == "true"
+def native_sidecars_setting(settings: InjectSettings) -> bool:
+    """Istio's `.NativeSidecars`: the setting alone (`auto` = Kubernetes >= 1.33)."""
     mode = settings.pilot_env.get("ENABLE_NATIVE_SIDECARS", settings.native_mode).lower()
     if mode in ("true", "false"):
         return mode == "true"
     return settings.kube_version is None or settings.kube_version >= (1, 33)
 
 
-def proxy_image(settings: InjectSettings, image: str, annotations: dict[str, Any]) -> str:
-    """`hub/image:tag[-variant]`, or `image` itself when it already names a registry."""
-    if "/" in image:
-        return image
+def native_sidecars(settings: InjectSettings, annotations: dict[str, Any]) -> bool:
+    """The sidecar template's rule: a non-empty `sidecar.istio.io/nativeSidecar` annotation
+    means native unless it is exactly `false`; without one, the setting decides."""
+    override = annotations.get("sidecar.istio.io/nativeSidecar")
+    if override is not None and str(override) != "":
+        return str(override) != "false"
+    return native_sidecars_setting(settings)
+
+
+KNOWN_IMAGE_TYPES = ("distroless", "debug")
+
+
+def with_image_type(tag: str, image_type: str) -> str:
+    """`tag` with Istio's image-type suffix: a known suffix is replaced, `default` drops it."""
+    if not image_type:
+        return tag
+    for known in KNOWN_IMAGE_TYPES:
+        if tag.endswith("-" + known):
+            tag = tag[: -len(known) - 1]
+            break
+    return tag if image_type == "default" else f"{tag}-{image_type}"
+
+
+def image_url(
+    settings: InjectSettings, image: str, annotations: dict[str, Any], image_type: str = ""
+) -> str:
+    """Istio's `.ProxyImage` / `.ProxyInitImage`: `hub/image:tag[-type]`.
+
+    The type is `image_type` (ProxyConfig `image.imageType`, proxy only), else
+    `global.variant`; a `sidecar.istio.io/proxyImageType` annotation, even an empty one,
+    wins over both.
+    """
     hub = settings.value("global", "hub", default="")
     tag = str(settings.value("global", "tag", default=""))
-    variant = annotations.get("sidecar.istio.io/proxyImageType") or settings.value(
-        "global", "variant", default=""
-    )
-    suffix = f"-{variant}" if variant and variant != "default" else ""
-    return f"{hub}/{image}:{tag}{suffix}"
+    image_type = image_type or str(settings.value("global", "variant", default="") or "")
+    if "sidecar.istio.io/proxyImageType" in annotations:
+        image_type = str(annotations["sidecar.istio.io/proxyImageType"] or "")
+    return f"{hub}/{image}:{with_image_type(tag, image_type)}"
+
+
+def proxy_image(
+    settings: InjectSettings, image: str, annotations: dict[str, Any], image_type: str = ""
+) -> str:
+    """The image a template writes: `image` itself when it names a registry, else the URL."""
+    if "/" in image:
+        return image
+    return image_url(settings, image, annotations, image_type)
 
 
 def exclude_inbound_ports(status_port: int, excluded: str) -> str:
@@ -187,8 +221,12 @@ def build_context(
     mesh = settings.mesh
     trust_domain = mesh.get("trustDomain") or settings.value("global", "trustDomain", default="")
     revision = settings.revision
+    # CA_ADDR names the istiod of `values.revision`, as Istio's template does. Without one,
+    # the built-in values stand for the istiod of the revision asked for (README).
+    istiod_revision = str(settings.value("revision", default="") or revision)
+    istiod_suffix = "" if istiod_revision in ("", "default") else f"-{istiod_revision}"
     ca_address = settings.value("global", "caAddress", default="") or (
-        f"istiod{'-' + revision if revision and revision != 'default' else ''}."
+        f"istiod{istiod_suffix}."
         f"{settings.value('global', 'istioNamespace', default='istio-system')}.svc:15012"
     )
     startup = proxy_values.get("startupProbe") or {}
@@ -250,6 +288,9 @@ def build_context(
     inbound_port = mesh.get("proxyInboundListenPort") or 15006
     inbound_mode = (mesh.get("inboundTrafficPolicy") or {}).get("mode", "")
     env = settings.pilot_env
+    proxy_image_name = str(proxy_values.get("image") or "proxyv2")
+    init_image_name = str(settings.value("global", "proxy_init", "image", default="") or "proxyv2")
+    image_type = str((proxy_config.get("image") or {}).get("imageType") or "")
     return {
         "pod": pod,
         "opt": settings.value,
@@ -264,6 +305,7 @@ def build_context(
         },
         "revision": revision,
         "native_sidecar": native,
+        "native_sidecars_setting": native_sidecars_setting(settings),
         "interception_mode": mode,
         "status_port": status_port,
         "traffic": traffic,
@@ -274,12 +316,10 @@ def build_context(
         "init_container_name": (
             None if mode == "NONE" else ("istio-validation" if cni_enabled else "istio-init")
         ),
-        "init_image": _image(
-            settings,
-            annotations,
-            settings.value("global", "proxy_init", "image", default="proxyv2"),
-        ),
-        "proxy_image": _image(settings, annotations, proxy_values.get("image", "proxyv2")),
+        "init_image": _image(settings, annotations, init_image_name),
+        "proxy_image": _image(settings, annotations, proxy_image_name, image_type),
+        "proxy_image_url": image_url(settings, proxy_image_name, annotations, image_type),
+        "proxy_init_image_url": image_url(settings, init_image_name, annotations),
         "iptables_uid": str(proxy_uid),
         "validation_uid": proxy_uid,
         "validation_gid": proxy_gid,
@@ -363,12 +403,22 @@ def build_context(
         "user_volumes": user_volumes,
         "user_volume_mounts": user_mounts,
         "datadog_env": datadog,
-        "otel_env": [],
+        "otel_env": [
+            ("OTEL_RESOURCE_ATTRIBUTES", otel)
+            for otel in [
+                resource_attributes(
+                    mesh, annotations, labels, workload.namespace, spec.get("containers") or []
+                )
+            ]
+            if otel
+        ],
         "trust_bundle_name": settings.value("global", "trustBundleName", default="")
         or "istio-ca-root-cert",
         "crl_config_map_name": settings.value("pilot", "crlConfigMapName", default="")
         or "istio-ca-crl",
-        "cluster_trust_bundle": env.get("ENABLE_CLUSTER_TRUST_BUNDLE_API", "").lower() == "true",
+        "cluster_trust_bundle": _cluster_trust_bundle(settings),
+        "seccomp_profile": proxy_values.get("seccompProfile") or None,
+        "lightstep_ca_dir": _lightstep_ca_dir(proxy_values, proxy_config),
         "dns_search_namespaces": [],
         # Gateway / gRPC templates: the owner's name (not the workload-name label), the
         # untruncated canonical name, the mesh-config interception mode (annotation ignored)
@@ -380,18 +430,35 @@ def build_context(
             workload.name,
         ),
         "proxy_config_interception_mode": str(proxy_config.get("interceptionMode") or "REDIRECT"),
-        "values_proxy_image": proxy_image(
-            settings, str(proxy_values.get("image", "proxyv2")), annotations
-        ),
+        "values_proxy_image": proxy_image(settings, proxy_image_name, annotations, image_type),
     }
 
 
-def _image(settings: InjectSettings, annotations: dict[str, Any], image: str) -> str:
+def _image(
+    settings: InjectSettings, annotations: dict[str, Any], image: str, image_type: str = ""
+) -> str:
     override = annotations.get("sidecar.istio.io/proxyImage")
     if isinstance(override, str) and "/" in override:
         return override
-    return proxy_image(settings, str(image), annotations)
+    return proxy_image(settings, str(image), annotations, image_type)
 
 
 def _truncate_name(name: str) -> str:
     return name[:63].strip("-_.")
+
+
+def _cluster_trust_bundle(settings: InjectSettings) -> bool:
+    """`pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API`. Istio's template compares it with the
+    boolean `true` (a string there fails its render); `pilot.env` values are strings here,
+    so `"true"` in any case is accepted (README: deliberate differences)."""
+    value = settings.value("pilot", "env", "ENABLE_CLUSTER_TRUST_BUNDLE_API", default=None)
+    return str(value).lower() == "true"
+
+
+def _lightstep_ca_dir(proxy_values: dict[str, Any], proxy_config: dict[str, Any]) -> str | None:
+    """The folder of the Lightstep CA certificate, when tracer lightstep has TLS settings."""
+    tls = (proxy_config.get("tracing") or {}).get("tlsSettings")
+    if proxy_values.get("tracer") != "lightstep" or tls is None:
+        return None
+    ca = str((tls or {}).get("caCertificates") or "")
+    return ca[: ca.rfind("/") + 1]

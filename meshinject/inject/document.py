@@ -7,6 +7,7 @@ the new document plus a report per workload. It never prints and never touches f
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -119,13 +120,30 @@ def _workload_identity(doc: dict[str, Any], namespace: str) -> Workload:
     name = str(meta.get("name") or "")
     if kind == "Pod" and meta.get("generateName"):
         for ref in meta.get("ownerReferences") or []:
-            if isinstance(ref, dict) and ref.get("controller"):
-                return Workload(
-                    kind=str(ref.get("kind")),
-                    api_version=str(ref.get("apiVersion")),
-                    name=str(ref.get("name")),
-                    namespace=namespace,
+            if isinstance(ref, dict) and ref.get("controller") is True:
+                labels = meta.get("labels")
+                return _controller_workload(
+                    ref, labels if isinstance(labels, dict) else {}, namespace
                 )
+    return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
+
+
+_CRONJOB_RUN = re.compile(r"(.+)-\d{8,10}$")
+
+
+def _controller_workload(ref: dict[str, Any], labels: dict[str, Any], namespace: str) -> Workload:
+    """Istio's guess of the real workload behind a generated Pod's controller (P29)."""
+    kind, api_version, name = str(ref.get("kind")), str(ref.get("apiVersion")), str(ref.get("name"))
+    pod_hash = str(labels.get("pod-template-hash") or "")
+    rollout_hash = str(labels.get("rollouts-pod-template-hash") or "")
+    if kind == "ReplicaSet" and pod_hash and name.endswith(pod_hash):
+        kind, name = "Deployment", name.removesuffix("-" + pod_hash)
+    elif kind == "ReplicaSet" and rollout_hash and name.endswith(rollout_hash):
+        kind, api_version, name = "Rollout", "v1alpha1", name.removesuffix("-" + rollout_hash)
+    elif kind == "ReplicationController" and labels.get("deploymentconfig"):
+        kind, name = "DeploymentConfig", str(labels["deploymentconfig"])
+    elif kind == "Job" and (run := _CRONJOB_RUN.match(name)):
+        kind, api_version, name = "CronJob", "batch/v1", run.group(1)
     return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
 
 

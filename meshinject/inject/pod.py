@@ -258,14 +258,7 @@ def _post_process(
     labels = _mapping_at(meta, "labels")  # `labels:` with no value is null in YAML
     spec = _mapping_at(pod, "spec")
     sidecar = _find(spec.get("containers"), PROXY) or _find(spec.get("initContainers"), PROXY)
-    network = labels.get("topology.istio.io/network") or settings.value(
-        "global", "network", default=""
-    )
-    if network and sidecar is not None:
-        env = [e for e in sidecar.get("env") or [] if e.get("name") != "ISTIO_META_NETWORK"]
-        env.append({"name": "ISTIO_META_NETWORK", "value": network})
-        sidecar["env"] = env
-        labels["topology.istio.io/network"] = network
+    _cluster_envs_last(sidecar, labels, settings)
     mesh_status_port = int((settings.proxy_config or {}).get("statusPort", 15020))
     prometheus.apply_merge(pod, sidecar, mesh_status_port, settings)
     if sidecar is not None and _rewrite_enabled(annotations, settings):
@@ -283,6 +276,28 @@ def _post_process(
     _drop_nulls(spec, template_pod)
     if not labels:
         meta.pop("labels")
+
+
+def _cluster_envs_last(
+    sidecar: dict[str, Any] | None, labels: dict[str, Any], settings: InjectSettings
+) -> None:
+    """A set cluster name or network goes to the end of the proxy env, sorted (P62).
+
+    The pod's `topology.istio.io/network` label wins over `global.network`.
+    """
+    cluster = str(settings.value("global", "multiCluster", "clusterName", default="") or "")
+    network = str(labels.get("topology.istio.io/network") or "") or str(
+        settings.value("global", "network", default="") or ""
+    )
+    moved = {"ISTIO_META_CLUSTER_ID": cluster, "ISTIO_META_NETWORK": network}
+    moved = {name: value for name, value in moved.items() if value}
+    if network:
+        labels["topology.istio.io/network"] = network
+    if not moved or sidecar is None:
+        return
+    env = [e for e in sidecar.get("env") or [] if e.get("name") not in moved]
+    env.extend({"name": name, "value": moved[name]} for name in sorted(moved))
+    sidecar["env"] = env
 
 
 def _rewrite_enabled(annotations: dict[str, Any], settings: InjectSettings) -> bool:

@@ -63,7 +63,7 @@ def go_template_data(
         pod=pod,
         workload=workload,
         proxy_config=context["proxy_config"],
-        native_sidecars=context["native_sidecar"],
+        native_sidecars=context["native_sidecars_setting"],
         proxy_uid=context["validation_uid"],
         proxy_gid=context["validation_gid"],
         compliance_policy=context["compliance_policy"],

@@ -90,7 +90,7 @@ def test_kubectl_kustomize_injects_the_example_overlay(plugin_home: Path) -> Non
     assert proxy["image"] == "registry.example.com/istio/proxyv2:1.31.0"  # istio-values.yaml
     assert proxy["resources"]["requests"] == {"cpu": "50m", "memory": "64Mi"}
     env = {e["name"]: e.get("value") for e in proxy["env"]}
-    assert env["PROXY_CONFIG"] == '{"holdApplicationUntilProxyStarts":true}'  # mesh.yaml
+    assert env["PROXY_CONFIG"] == '{"holdApplicationUntilProxyStarts":true}\n'  # mesh.yaml
     assert env["CA_ADDR"] == "istiod-canary.istio-system.svc:15012"
 
     job = docs[("Job", "db-migrate")]  # opted out with sidecar.istio.io/inject: "false"

@@ -3,17 +3,18 @@ template line and the pod; a built-in template's failure is reported as a meshin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from meshinject.inject import render
+from meshinject.inject import render, templates
 from meshinject.inject.sourceline import GO_TAGS, JINJA_TAGS, mark_source, source_line
 from tests.parity.helpers import error_of, pod_doc
 
 
 @pytest.fixture
-def broken_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def broken_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Built-in templates from a folder whose `sidecar` writes a bad line 4."""
     (tmp_path / "sidecar.yaml.j2").write_text(
         "metadata:\n  labels:\n    a: b\n  - not: {{ 'valid' | q }}\nspec: {}\n",
@@ -21,8 +22,10 @@ def broken_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     monkeypatch.setattr(render, "templates_dir", lambda: tmp_path)
     render.environment.cache_clear()
+    templates._builtin_names.cache_clear()
     yield tmp_path
     render.environment.cache_clear()
+    templates._builtin_names.cache_clear()
 
 
 @pytest.mark.usefixtures("broken_builtin")
