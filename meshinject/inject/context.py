@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from meshinject.inject.jsonmap import json_mapping
+from meshinject.errors import InjectionError
+from meshinject.inject.jsonmap import template_json_object
 from meshinject.inject.otel import resource_attributes
 from meshinject.inject.settings import InjectSettings
 from meshinject.quantity import canonical_resources
@@ -279,11 +280,14 @@ def build_context(
     secrets = []
     for secret in settings.value("global", "imagePullSecrets", default=[]) or []:
         secrets.append(secret.get("name") if isinstance(secret, dict) else secret)
-    user_volumes = json_mapping(annotations.get("sidecar.istio.io/userVolume"))
-    user_mounts = json_mapping(annotations.get("sidecar.istio.io/userVolumeMount"))
+    user_volumes = _named_objects(annotations, "sidecar.istio.io/userVolume")
+    user_mounts = _named_objects(annotations, "sidecar.istio.io/userVolumeMount")
     datadog: dict[str, Any] = {}
     if proxy_values.get("tracer") == "datadog" and "apm.datadoghq.com/env" in annotations:
-        datadog = {k: str(v) for k, v in json_mapping(annotations["apm.datadoghq.com/env"]).items()}
+        datadog = {
+            k: _go_print(v)
+            for k, v in template_json_object(annotations, "apm.datadoghq.com/env").items()
+        }
     outbound_port = mesh.get("proxyListenPort") or 15001
     inbound_port = mesh.get("proxyInboundListenPort") or 15006
     inbound_mode = (mesh.get("inboundTrafficPolicy") or {}).get("mode", "")
@@ -462,3 +466,27 @@ def _lightstep_ca_dir(proxy_values: dict[str, Any], proxy_config: dict[str, Any]
         return None
     ca = str((tls or {}).get("caCertificates") or "")
     return ca[: ca.rfind("/") + 1]
+
+
+def _named_objects(annotations: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """userVolume / userVolumeMount: a JSON object of name -> volume (mount) object."""
+    items = template_json_object(annotations, name)
+    for key, value in items.items():
+        if not isinstance(value, dict):
+            raise InjectionError(
+                f"annotation '{name}': entry {key!r} must be a JSON object, not "
+                f"{json.dumps(value)}: Istio's sidecar template fails on it",
+                data_path=("metadata", "annotations", name),
+            )
+    return items
+
+
+def _go_print(value: Any) -> str:
+    """A JSON value as Go's template prints it (`{{ $value }}`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)

@@ -261,6 +261,7 @@ def _post_process(
     _cluster_envs_last(sidecar, labels, settings)
     mesh_status_port = int((settings.proxy_config or {}).get("statusPort", 15020))
     prometheus.apply_merge(pod, sidecar, mesh_status_port, settings)
+    prometheus.apply_secure_port(pod, sidecar)
     if sidecar is not None and _rewrite_enabled(annotations, settings):
         probers = dump_app_probers(spec, mesh_status_port)
         if probers:

@@ -187,7 +187,12 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     spec = out.setdefault("spec", {})
     sidecar = find_sidecar(spec)
     restore_probes(spec, env_value(sidecar, "ISTIO_KUBE_APP_PROBERS"))
-    recorded = json_mapping(env_value(sidecar, prometheus.ENV))
+    # Istio records all three fields, "" for the ones the pod did not set.
+    recorded = {k: v for k, v in json_mapping(env_value(sidecar, prometheus.ENV)).items() if v}
+    targets = recorded.pop("targets", None)
+    if isinstance(targets, list):  # port and path were the first target's: not the pod's
+        recorded.pop("port", None)
+        recorded.pop("path", None)
     removals = {
         "containers": status.containers,
         "initContainers": status.init_containers,
@@ -266,6 +271,10 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
             out_meta["labels"] = labels
         else:
             out_meta.pop("labels", None)
+    if isinstance(targets, list):
+        ann[prometheus.TARGETS] = ",".join(
+            f"{t.get('port')}:{t.get('path')}" for t in targets if isinstance(t, dict)
+        )
     if ann:
         out_meta["annotations"] = ann
     else:

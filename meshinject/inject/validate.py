@@ -8,84 +8,136 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 
+from pydantic import ValidationError
+
+from meshinject.config.scalars import parse_duration
 from meshinject.quantity import QuantityError, parse_quantity
 
 Check = Callable[[str], None]
 
+_UINT = re.compile(r"[0-9]+")
+_INTERFACE = re.compile(r"[a-zA-Z][a-zA-Z0-9_.\-]*")
+_DNS_LABEL = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?")
 
-def _port(text: str) -> int:
+
+def _go_quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _parse_uint(text: str, bits: int) -> int:
+    """Go's strconv.ParseUint(text, 10, bits), with its error text."""
+    if not _UINT.fullmatch(text):
+        raise ValueError(f"strconv.ParseUint: parsing {_go_quote(text)}: invalid syntax")
+    value = int(text)
+    if value >= 1 << bits:
+        raise ValueError(f"strconv.ParseUint: parsing {_go_quote(text)}: value out of range")
+    return value
+
+
+def _parse_port(text: str) -> int:
     try:
-        port = int(text.strip())
-    except ValueError:
-        raise ValueError(f'"{text}" is not a valid port') from None
-    if not 0 < port <= 65535:
-        raise ValueError(f"port number {port} must be in the range 1..65535")
-    return port
+        return _parse_uint(text.strip(), 16)
+    except ValueError as exc:  # Istio wraps this twice; once reads better
+        raise ValueError(f"failed parsing port '{text}': {exc}") from None
 
 
-def _port_list(text: str) -> None:
-    for part in text.split(","):
-        if part.strip():
-            _port(part)
+def _port_list(name: str) -> Check:
+    """Comma-separated ports (each trimmed); "" is no ports; an empty item is an error."""
 
-
-def _port_list_or_star(text: str) -> None:
-    if text.strip() != "*":
-        _port_list(text)
-
-
-def _cidr_list(text: str) -> None:
-    for raw in text.split(","):
-        part = raw.strip()
-        if part:
+    def check(text: str) -> None:
+        if not text.strip():
+            return
+        for part in text.strip().split(","):
             try:
-                ipaddress.ip_network(part, strict=False)
-            except ValueError:
-                raise ValueError(f"invalid CIDR address: {part}") from None
+                _parse_port(part)
+            except ValueError as exc:
+                raise ValueError(f"{name} invalid: {exc}") from None
+
+    return check
 
 
-def _cidr_list_or_star(text: str) -> None:
-    if text.strip() != "*":
-        _cidr_list(text)
+def _or_star(check: Check) -> Check:
+    def star(text: str) -> None:
+        if text != "*":
+            check(text)
+
+    return star
+
+
+def _cidr_list(name: str) -> Check:
+    """Comma-separated prefixes (`10.0.0.0/8`), no spaces, no bare addresses, no empty items."""
+
+    def check(text: str) -> None:
+        if not text:
+            return
+        for part in text.split(","):
+            why = _prefix_problem(part)
+            if why:
+                raise ValueError(
+                    f"{name} invalid: failed parsing cidr '{part}': "
+                    f"netip.ParsePrefix({_go_quote(part)}): {why}"
+                )
+
+    return check
+
+
+def _prefix_problem(text: str) -> str:
+    """Why Go's netip.ParsePrefix rejects `text` ("" when it parses)."""
+    address, slash, bits = text.partition("/")
+    if not slash:
+        return "no '/'"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"ParseAddr({_go_quote(address)}): not an IP address"
+    if not re.fullmatch(r"0|[1-9][0-9]*", bits) or int(bits) > ip.max_prefixlen:
+        return f"bad bits after slash: {_go_quote(bits)}"
+    return ""
 
 
 def _interception_mode(text: str) -> None:
     if text not in ("REDIRECT", "TPROXY", "NONE"):
-        raise ValueError("must be one of REDIRECT, TPROXY or NONE")
+        raise ValueError(f"interceptionMode invalid, use REDIRECT,TPROXY,NONE: {text}")
 
 
 def _status_port(text: str) -> None:
     try:
-        port = int(text)
-    except ValueError:
-        raise ValueError(f'"{text}" is not a valid port') from None
-    if not 0 <= port <= 65535:
-        raise ValueError(f"port number {port} must be in the range 0..65535")
+        _parse_port(text)
+    except ValueError as exc:
+        raise ValueError(f"excludeInboundPorts invalid: {exc}") from None
 
 
-def _non_negative_int(text: str) -> None:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f'"{text}" is not an integer') from None
-    if value < 0:
-        raise ValueError(f"{value} must be zero or more")
-
-
-def _positive_int(text: str) -> None:
-    _non_negative_int(text)
-    if int(text) == 0:
-        raise ValueError("must be greater than zero")
+def _uint32(text: str) -> None:
+    _parse_uint(text, 32)
 
 
 def _bool(text: str) -> None:
-    if text.lower() not in ("true", "false", "1", "0", "t", "f"):
-        raise ValueError(f'"{text}" is not a boolean')
+    if text not in (
+        "1",
+        "t",
+        "T",
+        "TRUE",
+        "true",
+        "True",
+        "0",
+        "f",
+        "F",
+        "FALSE",
+        "false",
+        "False",
+    ):
+        raise ValueError(f"strconv.ParseBool: parsing {_go_quote(text)}: invalid syntax")
 
 
 def _quantity(text: str) -> None:
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError("value contains control characters")
+    if text != text.strip():
+        raise ValueError("quantities must match the regular expression (no spaces)")
     try:
         parse_quantity(text)
     except QuantityError as exc:
@@ -93,42 +145,119 @@ def _quantity(text: str) -> None:
 
 
 def _interfaces(text: str) -> None:
-    for part in text.split(","):
-        if part and not part.strip():
-            raise ValueError("interface names must not be blank")
+    if not text:
+        return
+    for raw in text.split(","):
+        name = raw.strip()
+        if not name:
+            raise ValueError("empty interface name")
+        if len(name) > 15:
+            raise ValueError(f"interface name {_go_quote(name)} too long (max 15 chars)")
+        if not _INTERFACE.fullmatch(name):
+            raise ValueError(f"interface name {_go_quote(name)} contains invalid characters")
 
 
-def _json_or_yaml_mapping(text: str) -> None:
-    # The proxy config annotation is YAML (JSON is YAML too); the stream layer parses it.
-    if text.lstrip().startswith("{"):
+def _proxy_address(address: str) -> None:
+    """Istio's ValidateProxyAddress: `host:port`, a valid port, a DNS name or an IP."""
+    host, sep, port = address.rpartition(":")
+    if not sep or (host.count(":") and not (host.startswith("[") and host.endswith("]"))):
+        raise ValueError(f"unable to split {_go_quote(address)}: missing port in address")
+    host = host.removeprefix("[").removesuffix("]")
+    if not re.fullmatch(r"[+-]?[0-9]+", port):
+        raise ValueError(f"port ({port}) is not a number")
+    if not 1 <= int(port) <= 65535:
+        raise ValueError(f"port number {int(port)} must be in the range 1..65535")
+    labels = host.split(".")
+    if labels and labels[-1] == "":
+        labels = labels[:-1]
+    fqdn = (
+        0 < len(host) <= 255
+        and bool(labels)
+        and not labels[-1].isdigit()
+        and all(len(lb) <= 63 and _DNS_LABEL.fullmatch(lb) for lb in labels)
+    )
+    if not fqdn:
         try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON: {exc.msg}") from None
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ValueError(
+                f"{_go_quote(host)} is not a valid hostname or an IP address"
+            ) from None
 
 
+def _proxy_config(text: str) -> None:
+    """Applied over the default ProxyConfig, then Istio's proxy-config checks."""
+    from meshinject.config.mesh_model import ProxyConfigModel
+    from meshinject.errors import MeshInjectError
+    from meshinject.yamltext import load_document
+
+    try:
+        data = load_document(text).data
+    except MeshInjectError as exc:
+        raise ValueError(f"failed to convert to apply proxy config: {exc.message}") from None
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise ValueError("failed to convert to apply proxy config: not a ProxyConfig mapping")
+    try:
+        model = ProxyConfigModel.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(
+            f"failed to convert to apply proxy config: {where}: {first['msg']}"
+        ) from None
+    for field, what in (
+        ("configPath", "config path must be set"),
+        ("binaryPath", "binary path must be set"),
+        ("discoveryAddress", "discovery address must be set to the proxy discovery service"),
+    ):
+        if getattr(model, field) == "":
+            raise ValueError(what)
+    if model.drainDuration is not None:
+        seconds, nanos = parse_duration(model.drainDuration)
+        if seconds * 10**9 + nanos < 10**6:
+            raise ValueError("invalid drain duration: duration must be greater than 1ms")
+        if nanos:
+            raise ValueError("drain time only supports durations to seconds precision")
+    addresses = {
+        "invalid discovery address: ": model.discoveryAddress,
+        f"invalid statsd udp address {_go_quote(model.statsdUdpAddress or '')}: ": (
+            model.statsdUdpAddress
+        ),
+        "invalid envoy metrics service address: ": (model.envoyMetricsService or {}).get("address"),
+    }
+    for prefix, address in addresses.items():
+        if address:
+            try:
+                _proxy_address(str(address))
+            except ValueError as exc:
+                raise ValueError(f"{prefix}{exc}") from None
+
+
+#: Every annotation Istio validates before injecting, with Istio's rule (validate.go).
+#: Annotations not listed here are not validated by Istio either (e.g. includeOutboundPorts,
+#: rewriteAppHTTPProbers): they take effect or fall back as Istio's template or code does.
 CHECKS: dict[str, Check] = {
     "sidecar.istio.io/interceptionMode": _interception_mode,
     "status.sidecar.istio.io/port": _status_port,
-    "readiness.status.sidecar.istio.io/initialDelaySeconds": _non_negative_int,
-    "readiness.status.sidecar.istio.io/periodSeconds": _positive_int,
-    "readiness.status.sidecar.istio.io/failureThreshold": _positive_int,
-    "traffic.sidecar.istio.io/includeOutboundIPRanges": _cidr_list_or_star,
-    "traffic.sidecar.istio.io/excludeOutboundIPRanges": _cidr_list,
-    "traffic.sidecar.istio.io/includeInboundPorts": _port_list_or_star,
-    "traffic.sidecar.istio.io/excludeInboundPorts": _port_list,
-    "traffic.sidecar.istio.io/includeOutboundPorts": _port_list,
-    "traffic.sidecar.istio.io/excludeOutboundPorts": _port_list,
+    "readiness.status.sidecar.istio.io/initialDelaySeconds": _uint32,
+    "readiness.status.sidecar.istio.io/periodSeconds": _uint32,
+    "readiness.status.sidecar.istio.io/failureThreshold": _uint32,
+    "traffic.sidecar.istio.io/includeOutboundIPRanges": _or_star(_cidr_list("includeIPRanges")),
+    "traffic.sidecar.istio.io/excludeOutboundIPRanges": _cidr_list("excludeIPRanges"),
+    "traffic.sidecar.istio.io/includeInboundPorts": _or_star(_port_list("includeInboundPorts")),
+    "traffic.sidecar.istio.io/excludeInboundPorts": _port_list("excludeInboundPorts"),
+    "traffic.sidecar.istio.io/excludeOutboundPorts": _port_list("excludeOutboundPorts"),
     "traffic.sidecar.istio.io/excludeInterfaces": _interfaces,
     "traffic.sidecar.istio.io/kubevirtInterfaces": _interfaces,
     "istio.io/reroute-virtual-interfaces": _interfaces,
     "prometheus.istio.io/merge-metrics": _bool,
-    "sidecar.istio.io/rewriteAppHTTPProbers": _bool,
+    "proxy.istio.io/config": _proxy_config,
     "sidecar.istio.io/proxyCPU": _quantity,
     "sidecar.istio.io/proxyMemory": _quantity,
     "sidecar.istio.io/proxyCPULimit": _quantity,
     "sidecar.istio.io/proxyMemoryLimit": _quantity,
-    "proxy.istio.io/config": _json_or_yaml_mapping,
 }
 
 

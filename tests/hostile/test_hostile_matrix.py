@@ -170,14 +170,17 @@ BAD_INPUTS = [
         pod_with_annotation("traffic.sidecar.istio.io/excludeInboundPorts", '"8080,70000"'),
         "6:5",
         "invalid value '8080,70000' for annotation 'traffic.sidecar.istio.io/excludeInboundPorts'"
-        ": port number 70000 must be in the range 1..65535",
+        ": excludeInboundPorts invalid: failed parsing port '70000': "
+        'strconv.ParseUint: parsing "70000": value out of range',
         id="bad-port",
     ),
     pytest.param(
         pod_with_annotation("traffic.sidecar.istio.io/excludeOutboundIPRanges", "10.0.0.0/33"),
         "6:5",
         "invalid value '10.0.0.0/33' for annotation "
-        "'traffic.sidecar.istio.io/excludeOutboundIPRanges': invalid CIDR address: 10.0.0.0/33",
+        "'traffic.sidecar.istio.io/excludeOutboundIPRanges': excludeIPRanges invalid: failed "
+        "parsing cidr '10.0.0.0/33': netip.ParsePrefix(\"10.0.0.0/33\"): bad bits after slash: "
+        '"33"',
         id="bad-cidr",
     ),
     pytest.param(

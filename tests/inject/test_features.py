@@ -224,6 +224,7 @@ def test_prometheus_annotations_move_into_the_agent() -> None:
     assert annotations["prometheus.io/path"] == "/stats/prometheus"
     assert json.loads(env(pod, "ISTIO_PROMETHEUS_ANNOTATIONS") or "") == {
         "scrape": "true",
+        "path": "",
         "port": "9000",
     }
 
