@@ -20,8 +20,8 @@ from meshinject.inject.render import (
     render_builtin_marked,
 )
 from meshinject.inject.settings import InjectSettings
-from meshinject.inject.template_data import SidecarTemplateData, sidecar_template_data
 from meshinject.inject.sourceline import GO_TAGS, locate, mark_source
+from meshinject.inject.template_data import SidecarTemplateData, sidecar_template_data
 from meshinject.inject.yamldata import RenderedYAMLError
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
