@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshinject.errors import InjectionError
+from meshinject.gotemplate.istio_funcs import append_multus_network, otel_resource_attributes
 from meshinject.inject.jsonmap import template_json_object
-from meshinject.inject.otel import resource_attributes
 from meshinject.inject.settings import InjectSettings
 from meshinject.quantity import canonical_resources
 
@@ -82,45 +82,12 @@ def image_url(
     return f"{hub}/{image}:{with_image_type(tag, image_type)}"
 
 
-def proxy_image(
-    settings: InjectSettings, image: str, annotations: dict[str, Any], image_type: str = ""
-) -> str:
-    """The image a template writes: `image` itself when it names a registry, else the URL."""
-    if "/" in image:
-        return image
-    return image_url(settings, image, annotations, image_type)
-
-
 def exclude_inbound_ports(status_port: int, excluded: str) -> str:
     """The user's excluded inbound ports plus the status port (unless 0 or already there)."""
     ports = [p.strip() for p in excluded.split(",") if p.strip()]
     if status_port and str(status_port) not in ports:
         ports.append(str(status_port))
     return ",".join(ports)
-
-
-def append_multus_network(existing: str, network: str) -> str:
-    """Add Istio's CNI network to a Multus annotation, flat or JSON list form."""
-    existing = existing.strip()
-    if not existing:
-        return network
-    if existing.startswith("["):
-        try:
-            items = json.loads(existing)
-        except json.JSONDecodeError:
-            items = None
-        if isinstance(items, list):
-            name = network.split("/", 1)
-            entry = (
-                {"name": name[-1], "namespace": name[0]} if len(name) == 2 else {"name": network}
-            )
-            if not any(isinstance(i, dict) and i.get("name") == entry["name"] for i in items):
-                items.append(entry)
-            return json.dumps(items)
-    parts = [p.strip() for p in existing.split(",")]
-    if network in parts:
-        return existing
-    return f"{existing}, {network}"
 
 
 def _annotation(annotations: dict[str, Any], name: str, default: Any) -> Any:
@@ -315,7 +282,7 @@ def build_context(
         "traffic": traffic,
         "cni": {"enabled": cni_enabled, "provider": cni.get("provider", "default")},
         "multus_networks": append_multus_network(
-            str(annotations.get("k8s.v1.cni.cncf.io/networks", "")), "default/istio-cni"
+            str(annotations.get("k8s.v1.cni.cncf.io/networks") or ""), "default/istio-cni"
         ),
         "init_container_name": (
             None if mode == "NONE" else ("istio-validation" if cni_enabled else "istio-init")
@@ -333,6 +300,8 @@ def build_context(
         "privileged": bool(proxy_values.get("privileged")),
         "core_dump": False,
         "hold_application": hold and not native,
+        # Istio's reorderPod puts istio-proxy first in `containers` on hold, for any template.
+        "hold_proxy_first": hold,
         "proxy_resources": _resources(settings, annotations),
         "image_pull_policy": settings.value("global", "imagePullPolicy", default=""),
         "image_pull_secrets": [s for s in secrets if s],
@@ -410,7 +379,7 @@ def build_context(
         "otel_env": [
             ("OTEL_RESOURCE_ATTRIBUTES", otel)
             for otel in [
-                resource_attributes(
+                otel_resource_attributes(
                     mesh, annotations, labels, workload.namespace, spec.get("containers") or []
                 )
             ]
@@ -434,17 +403,18 @@ def build_context(
             workload.name,
         ),
         "proxy_config_interception_mode": str(proxy_config.get("interceptionMode") or "REDIRECT"),
-        "values_proxy_image": proxy_image(settings, proxy_image_name, annotations, image_type),
     }
 
 
 def _image(
     settings: InjectSettings, annotations: dict[str, Any], image: str, image_type: str = ""
 ) -> str:
-    override = annotations.get("sidecar.istio.io/proxyImage")
-    if isinstance(override, str) and "/" in override:
-        return override
-    return proxy_image(settings, str(image), annotations, image_type)
+    """The template's image: the `sidecar.istio.io/proxyImage` annotation (if present, else
+    the values image) verbatim when it names a registry, else Istio's image URL."""
+    chosen = str(annotations.get("sidecar.istio.io/proxyImage", image))
+    if "/" in chosen:
+        return chosen
+    return image_url(settings, str(image), annotations, image_type)
 
 
 def _truncate_name(name: str) -> str:

@@ -222,8 +222,17 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
             settings = request.settings_for_revision(revision)
         workload = _workload_identity(doc, namespace)
         pod = {"metadata": pod_meta, "spec": spec}  # inject_pod copies before changing
-        uid, gid = _proxy_ids(settings, request.namespaces.get(namespace))
-        result = inject_pod(pod, workload=workload, settings=settings, proxy_uid=uid, proxy_gid=gid)
+        # Only Istio's webhook sees the namespace (OpenShift UIDs); kube-inject never does.
+        openshift = request.policy.mode == "webhook" and _is_openshift(settings)
+        uid, gid = _proxy_ids(request.namespaces.get(namespace) if openshift else None)
+        result = inject_pod(
+            pod,
+            workload=workload,
+            settings=settings,
+            proxy_uid=uid,
+            proxy_gid=gid,
+            openshift=openshift,
+        )
         new_meta = result.pod.get("metadata") or {}
         target_meta = _ensure(doc, meta_path)
         for key in ("labels", "annotations"):
@@ -264,14 +273,18 @@ def _last_id(annotation: str | None) -> int | None:
     return None
 
 
-def _proxy_ids(settings: InjectSettings, namespace: NamespaceInfo | None) -> tuple[int, int]:
-    """On OpenShift the proxy runs as the namespace's assigned UID/GID, else 1337."""
+def _is_openshift(settings: InjectSettings) -> bool:
     platform = settings.platform or settings.pilot_env.get("PLATFORM", "")
-    if platform.lower() != "openshift" or namespace is None:
+    return platform.lower() == "openshift"
+
+
+def _proxy_ids(namespace: NamespaceInfo | None) -> tuple[int, int]:
+    """The proxy's UID/GID: the top of an OpenShift namespace's assigned ranges, else 1337."""
+    if namespace is None:
         return 1337, 1337
     uid = _last_id(namespace.annotations.get("openshift.io/sa.scc.uid-range"))
     gid = _last_id(namespace.annotations.get("openshift.io/sa.scc.supplemental-groups"))
-    return uid or 1337, gid or uid or 1337
+    return uid or 1337, gid or 1337
 
 
 def _decide(

@@ -88,3 +88,24 @@ def normalise_pod_overlay(overlay: dict[str, Any]) -> dict[str, Any]:
             if isinstance(items, list):
                 spec[field] = [normalise(c, "Container") for c in items]
     return overlay
+
+
+def go_field_order(data: Any, struct: str) -> Any:
+    """`data` with its keys in the order Go's json.Marshal writes struct `struct` (field
+    declaration order, nested structs too); keys Go does not know keep their place last."""
+    cls = STRUCTS.get(struct)
+    if cls is None or not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {}
+    for spec in cls.FIELDS:
+        if spec.json in data:
+            out[spec.json] = _ordered_value(data[spec.json], spec.kind)
+    for key, value in data.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _ordered_value(value: Any, kind: str) -> Any:
+    if kind.startswith("[]") and isinstance(value, list):
+        return [go_field_order(v, kind[2:]) for v in value]
+    return go_field_order(value, kind.lstrip("*"))

@@ -16,7 +16,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import Workload, build_context
-from meshinject.inject.gonormal import normalise_pod_overlay
+from meshinject.inject.gonormal import go_field_order, normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
@@ -49,9 +49,17 @@ def inject_pod(
     settings: InjectSettings,
     proxy_uid: int = 1337,
     proxy_gid: int = 1337,
+    openshift: bool = False,
 ) -> PodResult:
-    """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified."""
+    """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified.
+
+    `openshift`: Istio's webhook on OpenShift, which drops a user istio-proxy's
+    runAsUser/runAsGroup when they equal the app's (OpenShift gives every container the
+    same UID, which would defeat traffic capture).
+    """
     original = clone(pod)
+    if openshift:
+        _reset_proxy_user_matching_app(original)
     annotations = (original.get("metadata") or {}).get("annotations") or {}
     problems = annotation_problems(annotations)
     if problems:
@@ -147,7 +155,8 @@ def _go_ordered(container: dict[str, Any]) -> dict[str, Any]:
 
 
 def _go_container(container: dict[str, Any]) -> dict[str, Any]:
-    """A container as Go serialises it in the overrides annotation (`resources` always there)."""
+    """A container as Go serialises it in the overrides annotation: `resources` always
+    there, keys in corev1.Container's field order."""
     out = clone(container)
     out["resources"] = canonical_resources(out.get("resources") or {})
     return _go_ordered(out)
@@ -203,7 +212,7 @@ def _reapply_user_containers(
             merged["spec"] = strategic_merge(
                 merged_spec, {field_name: [overlay_for_merge]}, append=True
             )
-            _honour_user_run_as(merged["spec"], overlay, context)
+    _adjust_init_container_user(merged, original, context)
     if overrides and not status.present:
         doc = {k: overrides[k] for k in ("containers", "initContainers") if k in overrides}
         merged.setdefault("metadata", {}).setdefault("annotations", {})[OVERRIDES] = json.dumps(
@@ -211,32 +220,70 @@ def _reapply_user_containers(
         )
 
 
-def _honour_user_run_as(
-    spec: dict[str, Any], overlay: dict[str, Any], context: dict[str, Any]
+def _adjust_init_container_user(
+    merged: dict[str, Any], original: dict[str, Any], context: dict[str, Any]
 ) -> None:
-    """A user's runAsUser on istio-proxy is the UID iptables must exclude (and CNI validates as)."""
-    if overlay.get("name") != PROXY:
+    """A user's istio-proxy runAsUser/runAsGroup reach the iptables container (Istio's
+    adjustInitContainerUser): a non-zero runAsUser becomes the `-u` UID iptables excludes
+    (istio-init or istio-validation); outside TPROXY istio-validation runs as the user's
+    UID/GID; under TPROXY the proxy's runAsUser stays 0."""
+    ospec = original.get("spec") or {}
+    user = _find(ospec.get("containers"), PROXY) or _find(ospec.get("initContainers"), PROXY)
+    sc = (user or {}).get("securityContext")
+    if not isinstance(sc, dict) or (sc.get("runAsUser") is None and sc.get("runAsGroup") is None):
         return
-    sc = overlay.get("securityContext") or {}
+    spec = merged.get("spec") or {}
+    init = _find(spec.get("initContainers"), "istio-init") or _find(
+        spec.get("initContainers"), "istio-validation"
+    )
+    if init is None:
+        return
+    annotations = (merged.get("metadata") or {}).get("annotations") or {}
+    tproxy = (
+        context["proxy_config_interception_mode"] == "TPROXY"
+        or annotations.get("sidecar.istio.io/interceptionMode") == "TPROXY"
+    )
+    if tproxy and sc.get("runAsUser") is not None:
+        proxy = _find(spec.get("initContainers"), PROXY) or _find(spec.get("containers"), PROXY)
+        if proxy is not None:
+            proxy.setdefault("securityContext", {})["runAsUser"] = 0
+    if not tproxy and init.get("name") == "istio-validation":
+        isc = init.get("securityContext")
+        if not isinstance(isc, dict):
+            isc = init["securityContext"] = {}
+        for key in ("runAsUser", "runAsGroup"):
+            if sc.get(key) is not None:
+                isc[key] = sc[key]
     uid = sc.get("runAsUser")
     if not uid:
         return
-    tproxy = context["interception_mode"] == "TPROXY"
-    for init in spec.get("initContainers") or []:
-        if init.get("name") == "istio-init":
-            args = init.get("args") or []
-            for i, arg in enumerate(args[:-1]):
-                if arg == "-u" and args[i + 1] == context["iptables_uid"]:
-                    args[i + 1] = str(uid)
-        if init.get("name") == "istio-validation":
-            isc = init.setdefault("securityContext", {})
-            isc["runAsUser"] = uid
-            if sc.get("runAsGroup"):
-                isc["runAsGroup"] = sc["runAsGroup"]
-    if tproxy:
-        proxy = _find(spec.get("initContainers"), PROXY) or _find(spec.get("containers"), PROXY)
-        if proxy:
-            proxy.setdefault("securityContext", {})["runAsUser"] = 0
+    args = init.get("args") or []
+    for i, arg in enumerate(args[:-1]):
+        if arg == "-u":
+            args[i + 1] = str(uid)
+            return
+
+
+def _reset_proxy_user_matching_app(pod: dict[str, Any]) -> None:
+    spec = pod.get("spec") or {}
+    containers = [
+        c
+        for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+        if isinstance(c, dict)
+    ]
+    proxy_user = app_user = 0
+    for c in containers:
+        user = (c.get("securityContext") or {}).get("runAsUser") or 0
+        if c.get("name") == PROXY:
+            proxy_user = user
+        elif c.get("name") not in ("istio-init", "istio-validation"):
+            app_user = user
+    proxy = _find(containers, PROXY)
+    if proxy is not None and isinstance(proxy.get("securityContext"), dict) and (
+        proxy_user == app_user
+    ):
+        proxy["securityContext"].pop("runAsUser", None)
+        proxy["securityContext"].pop("runAsGroup", None)
 
 
 def _mapping_at(parent: dict[str, Any], key: str) -> dict[str, Any]:
@@ -317,7 +364,7 @@ def _move(containers: list[dict[str, Any]], name: str, *, first: bool) -> list[d
 def _reorder(spec: dict[str, Any], context: dict[str, Any]) -> None:
     if spec.get("containers"):
         spec["containers"] = _move(
-            spec["containers"], PROXY, first=bool(context["hold_application"])
+            spec["containers"], PROXY, first=bool(context["hold_proxy_first"])
         )
     inits = spec.get("initContainers")
     if not inits:
@@ -326,9 +373,9 @@ def _reorder(spec: dict[str, Any], context: dict[str, Any]) -> None:
         for name in INIT_ORDER_NATIVE:
             inits = _move(inits, name, first=True)
     else:
-        inits = _move(inits, "enable-core-dump", first=True)
         inits = _move(inits, "istio-validation", first=True)
         inits = _move(inits, "istio-init", first=False)
+        inits = _move(inits, "enable-core-dump", first=False)
     spec["initContainers"] = inits
 
 

@@ -261,11 +261,13 @@ def test_hold_application_until_proxy_starts_with_legacy_sidecars() -> None:
 
 
 def test_openshift_uses_the_namespace_uid_range() -> None:
+    # Webhook mode only: kube-inject (manual mode) never sees the namespace (P56).
     namespace = """\
 apiVersion: v1
 kind: Namespace
 metadata:
   name: shop
+  labels: {istio-injection: enabled}
   annotations:
     openshift.io/sa.scc.uid-range: 1000700000/10000
     openshift.io/sa.scc.supplemental-groups: 1000700000/10000
@@ -273,7 +275,9 @@ metadata:
 """
     text = namespace + POD
     request = build_request(
-        RunOptions(set_args=("pilot.env.PLATFORM=openshift", "pilot.cni.enabled=true"))
+        RunOptions(
+            set_args=("pilot.env.PLATFORM=openshift", "pilot.cni.enabled=true"), mode="webhook"
+        )
     )
     result = inject_text(text, request)
     pod = load_document(result.text.split("---\n", 1)[1]).data

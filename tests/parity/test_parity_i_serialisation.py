@@ -1,0 +1,56 @@
+"""parity-gaps.md I: byte-level serialisation (P58-P64)."""
+
+from __future__ import annotations
+
+from tests.parity.helpers import annotations, container, env, env_names, inject, pod_doc, run
+
+
+def test_P58_proxy_config_ends_in_a_newline() -> None:
+    assert env(inject(pod_doc()), "PROXY_CONFIG") == "{}\n"
+    text, _ = run(pod_doc())
+    assert "value: |\n" in text
+
+
+def test_P61_overrides_in_go_field_order() -> None:
+    doc = pod_doc(
+        extra_containers=[
+            {
+                "name": "istio-proxy",
+                "image": "auto",
+                "securityContext": {"runAsUser": 1500},
+                "env": [{"name": "A", "value": "b"}],
+            }
+        ]
+    )
+    assert annotations(inject(doc))["proxy.istio.io/overrides"] == (
+        '{"initContainers":[{"name":"istio-proxy","env":[{"name":"A","value":"b"}],'
+        '"resources":{},"securityContext":{"runAsUser":1500}}]}'
+    )
+
+
+def test_P62_cluster_and_network_env_go_last_sorted() -> None:
+    out = inject(
+        pod_doc(),
+        "global.multiCluster.clusterName=c1",
+        "global.network=n1",
+        "meshConfig.defaultConfig.proxyMetadata.FOO=bar",
+    )
+    assert env_names(out)[-5:] == [
+        "ISTIO_META_MESH_ID",
+        "TRUST_DOMAIN",
+        "FOO",
+        "ISTIO_META_CLUSTER_ID",
+        "ISTIO_META_NETWORK",
+    ]
+    assert env(out, "ISTIO_META_CLUSTER_ID") == "c1"
+
+
+def test_P63_native_nftables_comes_after_force_apply() -> None:
+    out = inject(
+        pod_doc(), "global.nativeNftables=true", "global.proxy_init.forceApplyIptables=true"
+    )
+    assert container(out, "istio-init")["args"][-3:] == [
+        "--log_output_level=default:info",
+        "--force-apply",
+        "--native-nftables",
+    ]
