@@ -279,8 +279,10 @@ def _reset_proxy_user_matching_app(pod: dict[str, Any]) -> None:
         elif c.get("name") not in ("istio-init", "istio-validation"):
             app_user = user
     proxy = _find(containers, PROXY)
-    if proxy is not None and isinstance(proxy.get("securityContext"), dict) and (
-        proxy_user == app_user
+    if (
+        proxy is not None
+        and isinstance(proxy.get("securityContext"), dict)
+        and (proxy_user == app_user)
     ):
         proxy["securityContext"].pop("runAsUser", None)
         proxy["securityContext"].pop("runAsGroup", None)

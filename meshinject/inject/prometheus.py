@@ -9,8 +9,9 @@ port, the agent's own, or one Istio reserves) fails the workload, as in Istio.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from meshinject.errors import InjectionError
@@ -63,7 +64,7 @@ class ScrapeConfig:
     scrape: str = ""
     path: str = ""
     port: str = ""
-    targets: list[dict[str, str]] = field(default_factory=list)
+    targets: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
     def empty(self) -> bool:
         return not (self.scrape or self.path or self.port or self.targets)

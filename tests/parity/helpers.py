@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from meshinject.api import RunOptions, build_request, inject_text
 from meshinject.errors import MeshInjectError
-from meshinject.request import RunOptions, build_request
-from meshinject.stream import inject_text
 from meshinject.yamltext import load_document
 
 BASE_POD: dict[str, Any] = {
@@ -94,7 +93,7 @@ def pod_meta(data: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
-def annotations(data: dict[str, Any]) -> dict[str, Any]:
+def pod_annotations(data: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = pod_meta(data).get("annotations") or {}
     return found
 
@@ -124,7 +123,7 @@ def env_names(data: dict[str, Any], container_name: str = "istio-proxy") -> list
 
 
 def status(data: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(annotations(data)["sidecar.istio.io/status"])
+    found: dict[str, Any] = json.loads(pod_annotations(data)["sidecar.istio.io/status"])
     return found
 
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from tests.parity.helpers import (
-    annotations,
     container,
     env,
     env_names,
     inject,
     names,
+    pod_annotations,
     pod_doc,
     pod_meta,
     pod_spec,
@@ -209,14 +209,14 @@ def test_P27_present_but_empty_outbound_port_annotations_pass_the_flag(
 
 def test_P28_injection_revision_names_istio_io_rev_and_values_revision_names_istiod() -> None:
     out = inject(pod_doc(), "revision=canary")
-    assert annotations(out)["istio.io/rev"] == "default"
+    assert pod_annotations(out)["istio.io/rev"] == "default"
     assert env(out, "CA_ADDR") == "istiod-canary.istio-system.svc:15012"
 
 
 def test_P28_revision_flag_without_values_revision() -> None:
     # Deliberate (README): the built-in values stand for the istiod of the asked revision.
     out = inject(pod_doc(), revision="canary")
-    assert annotations(out)["istio.io/rev"] == "canary"
+    assert pod_annotations(out)["istio.io/rev"] == "canary"
     assert env(out, "CA_ADDR") == "istiod-canary.istio-system.svc:15012"
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.parity.helpers import annotations, container, env, inject, names, pod_spec, status
+from tests.parity.helpers import container, env, inject, names, pod_annotations, pod_spec, status
 
 GATEWAY: dict[str, Any] = {
     "apiVersion": "v1",
@@ -43,7 +43,7 @@ def copy(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_P31_gateway_default_container_with_several_app_containers() -> None:
-    found = annotations(inject(GATEWAY))
+    found = pod_annotations(inject(GATEWAY))
     assert found["kubectl.kubernetes.io/default-container"] == "app"
     assert found["kubectl.kubernetes.io/default-logs-container"] == "app"
 
@@ -72,7 +72,7 @@ def test_P33_grpc_agent_points_everything_at_the_agent_port() -> None:
 
 def test_P34_grpc_agent_metadata_env_and_volumes(tmp_path: Path) -> None:
     out = inject(ECHO)
-    assert annotations(out)["istio.io/rev"] == "default"
+    assert pod_annotations(out)["istio.io/rev"] == "default"
     assert env(out, "ISTIO_META_NODE_NAME") == {"fieldRef": {"fieldPath": "spec.nodeName"}}
     assert {
         "name": "workload-certs",

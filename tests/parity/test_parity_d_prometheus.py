@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.parity.helpers import annotations, env, error_of, inject, pod_doc
+from tests.parity.helpers import env, error_of, inject, pod_annotations, pod_doc
 
 AGENT = {
     "prometheus.io/port": "15020",
@@ -16,7 +16,7 @@ AGENT = {
 
 
 def merged(out: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in annotations(out).items() if k.startswith("prometheus")}
+    return {k: v for k, v in pod_annotations(out).items() if k.startswith("prometheus")}
 
 
 def test_P36_scrape_configuration_always_has_all_three_fields() -> None:
@@ -61,7 +61,7 @@ def test_P38_scrape_ports_go_accepts(port: str) -> None:
 
 def test_P38_no_check_when_scraping_is_off() -> None:
     out = inject(pod_doc({"prometheus.io/port": "15090", "prometheus.io/scrape": "false"}))
-    assert annotations(out)["prometheus.io/port"] == "15090"
+    assert pod_annotations(out)["prometheus.io/port"] == "15090"
 
 
 def test_P39_scrape_targets() -> None:
@@ -70,7 +70,7 @@ def test_P39_scrape_targets() -> None:
         '{"scrape":"","path":"/metrics","port":"9100","targets":'
         '[{"port":"9100","path":"/metrics"},{"port":"9200","path":"/metrics"}]}'
     )
-    assert "prometheus.istio.io/scrape-targets" not in annotations(out)
+    assert "prometheus.istio.io/scrape-targets" not in pod_annotations(out)
     assert merged(out) == AGENT
 
 
@@ -90,14 +90,14 @@ def test_P39_unparseable_scrape_targets_are_ignored() -> None:
 
 def test_P40_secure_port_is_announced() -> None:
     sets = "meshConfig.defaultConfig.proxyMetadata.ENVOY_SECURE_MERGED_METRICS_PORT=15022"
-    assert annotations(inject(pod_doc(), sets))["prometheus.istio.io/secure-port"] == "15022"
+    assert pod_annotations(inject(pod_doc(), sets))["prometheus.istio.io/secure-port"] == "15022"
     mine = inject(pod_doc({"prometheus.istio.io/secure-port": "9443"}), sets)
-    assert annotations(mine)["prometheus.istio.io/secure-port"] == "9443"
+    assert pod_annotations(mine)["prometheus.istio.io/secure-port"] == "9443"
 
 
 def test_P40_no_secure_port_for_zero() -> None:
     sets = "meshConfig.defaultConfig.proxyMetadata.ENVOY_SECURE_MERGED_METRICS_PORT=0"
-    assert "prometheus.istio.io/secure-port" not in annotations(inject(pod_doc(), sets))
+    assert "prometheus.istio.io/secure-port" not in pod_annotations(inject(pod_doc(), sets))
 
 
 def test_P41_merge_metrics_annotation_wins_over_the_mesh_setting() -> None:
@@ -106,4 +106,4 @@ def test_P41_merge_metrics_annotation_wins_over_the_mesh_setting() -> None:
     assert merged(out) == {**AGENT, "prometheus.istio.io/merge-metrics": "true"}
     assert env(out, "ISTIO_PROMETHEUS_ANNOTATIONS") == '{"scrape":"","path":"","port":"9100"}'
     off = inject(pod_doc({"prometheus.istio.io/merge-metrics": "F", "prometheus.io/port": "9100"}))
-    assert annotations(off)["prometheus.io/port"] == "9100"
+    assert pod_annotations(off)["prometheus.io/port"] == "9100"

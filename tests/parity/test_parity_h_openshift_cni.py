@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.parity.helpers import annotations, container, inject, pod_doc
+from tests.parity.helpers import container, inject, pod_annotations, pod_doc
 
 CNI = "pilot.cni.enabled=true"
 
@@ -81,7 +81,7 @@ def test_P55_openshift_drops_a_proxy_uid_equal_to_the_apps(namespace_file: str) 
     assert proxy["securityContext"]["runAsUser"] == 1000629999
     assert proxy["securityContext"]["runAsGroup"] == 1000629999
     assert arg_after(iptables(out)["args"], "-u") == "1000629999"
-    assert annotations(out)["proxy.istio.io/overrides"] == (
+    assert pod_annotations(out)["proxy.istio.io/overrides"] == (
         '{"initContainers":[{"name":"istio-proxy","resources":{},"securityContext":{}}]}'
     )
 
@@ -114,4 +114,4 @@ def test_P57_multus_network_is_spliced_into_the_users_text(networks: str, expect
     out = inject(
         pod_doc({"k8s.v1.cni.cncf.io/networks": networks}), CNI, "pilot.cni.provider=multus"
     )
-    assert annotations(out)["k8s.v1.cni.cncf.io/networks"] == expected
+    assert pod_annotations(out)["k8s.v1.cni.cncf.io/networks"] == expected

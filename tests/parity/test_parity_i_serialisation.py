@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.parity.helpers import annotations, container, env, env_names, inject, pod_doc, run
+from tests.parity.helpers import container, env, env_names, inject, pod_annotations, pod_doc, run
 
 
 def test_P58_proxy_config_ends_in_a_newline() -> None:
@@ -22,7 +22,7 @@ def test_P61_overrides_in_go_field_order() -> None:
             }
         ]
     )
-    assert annotations(inject(doc))["proxy.istio.io/overrides"] == (
+    assert pod_annotations(inject(doc))["proxy.istio.io/overrides"] == (
         '{"initContainers":[{"name":"istio-proxy","env":[{"name":"A","value":"b"}],'
         '"resources":{},"securityContext":{"runAsUser":1500}}]}'
     )
