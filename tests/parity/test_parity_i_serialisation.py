@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from tests.parity.helpers import container, env, env_names, inject, pod_annotations, pod_doc, run
+from tests.parity.helpers import container, env, env_names, inject, pod_annotations, pod_doc
 
 
 def test_P58_proxy_config_ends_in_a_newline() -> None:
     assert env(inject(pod_doc()), "PROXY_CONFIG") == "{}\n"
-    text, _ = run(pod_doc())
-    assert "value: |\n" in text
 
 
 def test_P61_overrides_in_go_field_order() -> None:
