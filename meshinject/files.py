@@ -11,9 +11,11 @@ import contextlib
 import difflib
 import io
 import os
+import re
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -104,6 +106,30 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
             yield path
 
 
+def check_inside_named(path: str, named: list[str]) -> None:
+    """OutputError if `path`, found in a named folder, resolves outside that folder.
+
+    `-i k8s/` must not rewrite a file elsewhere through a symbolic link committed into the
+    tree (folder links are not followed by the walk either). A file named on the command
+    line itself is the user's choice and is written through.
+    """
+    if path in named:
+        return
+    norm = os.path.normpath(Path(path).absolute())
+    for folder in named:
+        if folder == "-" or not Path(folder).is_dir():
+            continue
+        base = os.path.normpath(Path(folder).absolute())
+        if os.path.commonpath([norm, base]) != base:
+            continue  # not found in this folder
+        root = os.path.realpath(folder)
+        if os.path.commonpath([os.path.realpath(path), root]) != root:
+            raise OutputError(
+                f"a symbolic link to a file outside {folder}; -i does not rewrite it",
+                Location(path),
+            )
+
+
 def display_path(path: str) -> str:
     """How a path is named in messages (`-` is standard input)."""
     return "<stdin>" if path == "-" else path
@@ -118,7 +144,13 @@ def read_input(path: str, stdin: bytes | None = None) -> bytes:
         raise InputError(f"cannot read file: {exc.strerror}", Location(path)) from None
 
 
-def write_atomic(path: str, data: str | Iterable[str]) -> None:
+def write_atomic(
+    path: str,
+    data: str | Iterable[str],
+    *,
+    in_place: bool = False,
+    expect: tuple[int, ...] | None = None,
+) -> None:
     """Replace `path` with `data` atomically, keeping its permission bits.
 
     The new text goes to a temporary file next to the target, is flushed to disk and then
@@ -126,19 +158,33 @@ def write_atomic(path: str, data: str | Iterable[str]) -> None:
     mix. A symlink is written through (the link stays a link). Something that is not a
     regular file, such as `/dev/stdout` or a pipe, is written to directly. Failures are an
     `OutputError` naming the path. `data` may be text or pieces of text (a spooled output).
+
+    `in_place` (`-i`): only an existing regular file the user may write is replaced, and
+    the replacement keeps its owner and group as well as its mode; with `expect` (the
+    signature of the version that was read, see `Source`) a file changed since is left
+    alone (InputError).
     """
     try:
-        _write_atomic(path, data)
+        _write_atomic(path, data, in_place=in_place, expect=expect)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(f"cannot write file: {reason}", Location(path)) from None
 
 
-def _write_atomic(path: str, data: str | Iterable[str]) -> None:
+def _write_atomic(
+    path: str,
+    data: str | Iterable[str],
+    *,
+    in_place: bool = False,
+    expect: tuple[int, ...] | None = None,
+) -> None:
     try:
-        mode: int | None = Path(path).stat().st_mode
+        info: os.stat_result | None = Path(path).stat()
     except FileNotFoundError:
-        mode = None
+        info = None
+    mode = None if info is None else info.st_mode
+    if in_place:
+        _check_rewritable(path, info)
     if mode is not None and not stat.S_ISREG(mode):
         with Path(path).open("w", encoding="utf-8", newline="") as handle:
             _write_all(handle, data)
@@ -158,10 +204,36 @@ def _write_atomic(path: str, data: str | Iterable[str]) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             Path(tmp).chmod(stat.S_IMODE(mode))
+            if info is not None and in_place:
+                _keep_owner(tmp, info)
+            if expect is not None and file_signature(Path(path).stat()) != expect:
+                raise changed_underneath(path)
             Path(tmp).replace(target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _check_rewritable(path: str, info: os.stat_result | None) -> None:
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise OutputError("not a regular file; -i rewrites only regular files", Location(path))
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise OutputError(
+            "the file is read-only (no write permission); not rewritten", Location(path)
+        )
+
+
+def _keep_owner(tmp: str, info: os.stat_result) -> None:
+    """Give the replacement the original's owner and group (as `sed -i` does), or the group
+    at least when only root may change owners; left as it is when neither is allowed."""
+    if (info.st_uid, info.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    for uid in (info.st_uid, -1):
+        try:
+            os.chown(tmp, uid, info.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 @contextlib.contextmanager
@@ -193,6 +265,67 @@ def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:
         handle.write(piece)
 
 
+HEAD = 256  # characters kept of each output's start and end, to join outputs
+_MARKER_LINE = re.compile(r"(?:---|\.\.\.)(?:[ \t][^\n]*)?\Z")
+
+
+def joint(previous_end: str, next_start: str) -> str:
+    """What goes between two files' outputs joined into one stream.
+
+    One document boundary, never an empty document: nothing when the next output starts
+    with its own `---` line (after comments) or the previous one ends with a bare `---`
+    line; `...` before a next output that starts with directives (`%YAML`), which may
+    only follow a document end; else `---`. A missing final newline is supplied first.
+    """
+    text = "" if previous_end.endswith("\n") or not previous_end else "\n"
+    lines = (previous_end + text).split("\n")
+    last_line = lines[-2] if len(lines) >= 2 else ""
+    first = ""
+    for line in next_start.removeprefix(BOM).split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            first = line
+            break
+    if first.startswith("%"):
+        return text + ("" if last_line.startswith("...") else "...\n")
+    if _MARKER_LINE.match(first) and first.startswith("---"):
+        return text
+    if last_line.rstrip() == "---":
+        return text
+    return text + "---\n"
+
+
+def write_stdout(text: str) -> None:
+    """Write all of `text` to standard output, or raise OutputError (a full disk, EIO).
+
+    Straight to the file descriptor, retrying partial writes: a buffered text stream
+    may write only part of a large block and say nothing. A closed pipe (`| head`) stays
+    a BrokenPipeError, which ends the run quietly.
+    """
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's capture)
+        fd = -1
+    try:
+        stream.flush()
+        if fd < 0:
+            stream.write(text)
+            return
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            try:
+                written = os.write(fd, data)
+            except InterruptedError:
+                continue
+            data = data[written:]
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write: {reason}", Location("<stdout>")) from None
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
@@ -218,11 +351,20 @@ class Encoding:
 
 
 class Source:
-    """A file's bytes, readable more than once: a path, or standard input spooled to disk."""
+    """A file's bytes, read once and readable again: each pass re-reads the same open file.
+
+    A regular file is opened once (on first use) and every pass seeks back in that one
+    handle, so a file replaced meanwhile (an editor's save, `git checkout`, another `-i`)
+    is still read as the version that was opened; `check_unchanged` then tells whether the
+    file changed, so nothing is written from a version that is gone. Anything else (a pipe,
+    a FIFO, `/dev/stdin`, `<(...)`) can be read only once: it is copied to an unnamed
+    temporary file on first use.
+    """
 
     def __init__(self, path: str, handle: BinaryIO | None = None) -> None:
         self.path = path
         self._handle = handle
+        self.signature: tuple[int, ...] | None = None  # of the regular file that was opened
 
     @classmethod
     def stdin(cls, stream: BinaryIO) -> Source:
@@ -234,18 +376,51 @@ class Source:
     def from_bytes(cls, path: str, data: bytes) -> Source:
         return cls(path, io.BytesIO(data))
 
-    def blocks(self) -> Iterator[bytes]:
-        """The bytes in blocks that end at a line end (or at the end of the file)."""
+    def _open(self) -> BinaryIO:
         if self._handle is not None:
-            self._handle.seek(0)
-            yield from _line_blocks(self._handle)
-            return
+            return self._handle
         try:
-            handle = Path(self.path).open("rb")  # noqa: SIM115 - closed below
+            handle = Path(self.path).open("rb")  # noqa: SIM115 - closed by `close`
+            info = os.fstat(handle.fileno())
+            if self.signature is not None and file_signature(info) != self.signature:
+                handle.close()  # reopened after `release`, and it is another version
+                raise changed_underneath(self.path)
+            if not stat.S_ISREG(info.st_mode):
+                spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+                with handle:
+                    shutil.copyfileobj(handle, spool)
+                self._handle = spool
+                return spool
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror}", Location(self.path)) from None
-        with handle:
-            yield from _line_blocks(handle)
+        self._handle = handle
+        self.signature = file_signature(info)
+        return handle
+
+    def blocks(self) -> Iterator[bytes]:
+        """The bytes in blocks that end at a line end (or at the end of the file)."""
+        handle = self._open()
+        handle.seek(0)
+        yield from _line_blocks(handle)
+
+    def check_unchanged(self) -> None:
+        """InputError if the file opened was modified, or its path now names another file."""
+        if self.signature is None or self._handle is None:
+            return
+        try:
+            now = file_signature(os.fstat(self._handle.fileno()))
+            named = file_signature(Path(self.path).stat())
+        except (OSError, ValueError):
+            now = named = ()
+        if now != self.signature or named != self.signature:
+            raise changed_underneath(self.path)
+
+    def release(self) -> None:
+        """Close a regular file between passes (a run may hold thousands); the next pass
+        reopens it and fails if it is no longer the version read so far."""
+        if self.signature is not None and self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
     def size(self) -> int:
         if self._handle is not None:
@@ -258,6 +433,18 @@ class Source:
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
+
+
+def file_signature(info: os.stat_result) -> tuple[int, ...]:
+    """What identifies one version of a file: device, inode, size, change times."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def changed_underneath(path: str) -> InputError:
+    return InputError(
+        "the file changed while it was being read; nothing was written for it (run again)",
+        Location(path),
+    )
 
 
 def _line_blocks(handle: BinaryIO) -> Iterator[bytes]:
@@ -401,9 +588,9 @@ class SpoolSink(Sink):
     def write(self, text: str) -> None:
         if not text:
             return
-        if len(self.first) < 3:
-            self.first = (self.first + text)[:3]
-        self.last = (self.last + text)[-self.TAIL :]
+        if len(self.first) < HEAD:
+            self.first = (self.first + text)[:HEAD]
+        self.last = (self.last + text)[-HEAD:]
         self._spool.write(text)
 
     def iter_text(self) -> Iterator[str]:

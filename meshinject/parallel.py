@@ -26,6 +26,7 @@ from meshinject.files import (
     FileResult,
     Sink,
     Source,
+    changed_underneath,
     check_encoding,
     display_path,
     encode,
@@ -66,6 +67,7 @@ class FileDone:
     result: FileResult
     sink: Sink | None
     encoding: Encoding | None = None
+    signature: tuple[int, ...] | None = None  # the input file's, for `-i` (see Source)
 
 
 @dataclass
@@ -90,6 +92,7 @@ class _FileEnd:
     job: FileJob
     scan: StreamScan | None = None
     error: MeshInjectError | None = None
+    signature: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -205,7 +208,7 @@ class Engine:
         if stream.errors:
             current.sink.discard()
             return FileDone(result, None, current.encoding)
-        return FileDone(result, current.sink, current.encoding)
+        return FileDone(result, current.sink, current.encoding, end.signature)
 
     def _inline(self, task: _Task) -> ChunkResult:
         return _transform(self.requests, self.operation, task)
@@ -217,6 +220,7 @@ class Engine:
                 encoding = check_encoding(job.source)
                 request = self.requests[job.request]
                 scan = scan_documents(iter_documents(job.source, encoding), request)
+                job.source.check_unchanged()
             except MeshInjectError as exc:
                 job.source.close()
                 yield _FileEnd(job, error=exc)
@@ -230,7 +234,11 @@ class Engine:
             chunk: list[DocTuple] = []
             size = 0
             parse = scan.parse
+            count = 0
             for doc in iter_documents(job.source, encoding):
+                count += 1
+                if doc.index >= len(parse):
+                    break  # more documents than pass 1 saw: the file changed (below)
                 chunk.append((doc.text, doc.index, doc.start_line, doc.start_offset))
                 size += len(doc.text)
                 if size >= CHUNK:
@@ -240,8 +248,16 @@ class Engine:
             if chunk:
                 flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
                 yield _Task(chunk, namespaces, enabled, failed, flags, own, job.request)
-            job.source.close()
-            yield _FileEnd(job, scan=scan)
+            try:
+                job.source.check_unchanged()
+                if count != len(parse):
+                    raise changed_underneath(job.source.path)
+            except MeshInjectError as exc:
+                yield _FileEnd(job, error=exc)
+                continue
+            finally:
+                job.source.close()
+            yield _FileEnd(job, scan=scan, signature=job.source.signature)
 
 
 def _transform(

@@ -100,7 +100,7 @@ def inject(
     write_back: WriteBack,
 ) -> int:
     """`meshinject inject` and `uninject`: write, print, diff or check every input."""
-    from meshinject.files import display_path, read_input, unified_diff, write_atomic
+    from meshinject.files import check_inside_named, display_path, unified_diff, write_atomic
 
     console = make_console()
     report = Report(
@@ -126,11 +126,12 @@ def inject(
         if write_back is WriteBack.STDOUT:
             outputs.add(done.sink)
         elif write_back is WriteBack.DIFF and result.changed:
-            before = read_input(path, _STDIN[0]).decode("utf-8", errors="replace")
+            before = _BEFORE.pop(path, b"").decode("utf-8", errors="replace")
             outputs.add(unified_diff(path, before, done.sink.text()))
         elif write_back is WriteBack.IN_PLACE and result.changed:
             try:
-                write_atomic(path, done.sink.iter_text())
+                check_inside_named(path, paths)
+                write_atomic(path, done.sink.iter_text(), in_place=True, expect=done.signature)
             except MeshInjectError as exc:
                 result.error = exc
                 done.sink.discard()  # the failed write may not have read the spool
@@ -203,7 +204,8 @@ def show_report(
             click.echo(line, err=True)
 
 
-_STDIN: list[bytes | None] = [None]
+# --diff: each input's bytes, read once (a pipe or FIFO cannot be read again).
+_BEFORE: dict[str, bytes] = {}
 
 # Options that say what to do with the result, not how to inject: left out of fix hints.
 _NOT_SETTINGS = frozenset(
@@ -247,8 +249,6 @@ def processed(
 
     sink = NullSink if write_back is WriteBack.CHECK else SpoolSink
     stdin = Source.stdin(sys.stdin.buffer) if "-" in paths else None
-    if stdin is not None and write_back is WriteBack.DIFF:
-        _STDIN[0] = b"".join(stdin.blocks())
     inputs = list(iter_paths(paths))
     patches = PatchFinder(inputs)
     files = []
@@ -259,6 +259,14 @@ def processed(
             continue
         source = stdin if path == "-" and stdin is not None else Source(path)
         files.append(FileJob(path, source, sink, requests.index_for(path)))
+    if write_back is WriteBack.DIFF:
+        for job in files:
+            try:
+                _BEFORE[job.path] = b"".join(job.source.blocks())
+            except MeshInjectError:
+                continue  # reported when the file is processed
+            finally:
+                job.source.release()
     built = requests.built
     if operation == "inject":  # Namespace objects in any input apply to the whole run
         from meshinject.run_namespaces import declared_namespaces
@@ -281,29 +289,40 @@ class Outputs:
         self.parts: list[Any] = []
         self.count = 0
         self.last = ""
+        self.error: MeshInjectError | None = None  # stdout failed: nothing more is written
 
     def add(self, part: Any) -> None:
-        first = (part[:4] if isinstance(part, str) else part.first).lstrip("\ufeff")
-        pieces: list[str] = []
-        if self.count and not self.last.endswith("\n"):
-            pieces.append("\n")
-        # One `---` between files: none when the next file starts with one, or when the
-        # previous one ended with one (a trailing `---` line, no document after it).
-        if self.count and not first.startswith("---") and not _ends_with_marker(self.last):
-            pieces.append("---\n")
+        from meshinject.errors import OutputError
+        from meshinject.files import HEAD, joint, write_stdout
+
+        if self.error is not None:
+            if not isinstance(part, str):
+                part.discard()
+            return
+        head = part[:HEAD] if isinstance(part, str) else part.first
+        pieces: list[str] = [joint(self.last, head)] if self.count else []
         # A byte order mark belongs at the start of the stream only, not between files.
         body = _pieces(part) if not self.count else _without_bom(_pieces(part))
         self.count += 1
-        self.last = part[-64:] if isinstance(part, str) else part.last
+        self.last = part[-HEAD:] if isinstance(part, str) else part.last
         if self.output:
             self.parts.append((pieces, part, self.count != 1))
             return
-        for part_pieces in (pieces, body):  # one block at a time: never the whole output
-            for piece in part_pieces:
-                sys.stdout.write(piece)
+        try:
+            for part_pieces in (pieces, body):  # one block at a time: never the whole output
+                for piece in part_pieces:
+                    write_stdout(piece)
+        except OutputError as exc:
+            self.error = exc
+            if not isinstance(part, str):
+                part.discard()
 
     def emit(self, report: Report) -> str:
         """Write `-o FILE`, only when every input succeeded (else say why it was not)."""
+        if self.error is not None:
+            from meshinject.files import FileResult
+
+            report.add(FileResult("<stdout>", None, error=self.error))
         if not self.output:
             return ""
         if report.failed:
@@ -334,14 +353,6 @@ class Outputs:
         for _, part, _ in self.parts:
             if not isinstance(part, str):
                 part.discard()
-
-
-def _ends_with_marker(tail: str) -> bool:
-    """Does the text whose last characters are `tail` end with a `---` line?"""
-    lines = tail.rstrip("\n").rsplit("\n", 1)
-    last = lines[-1]
-    complete = len(lines) == 2 or len(tail) < 64  # the whole last line is in the tail
-    return complete and (last.rstrip(" \t") == "---" or last.startswith("--- #"))
 
 
 def _without_bom(pieces: Iterator[str]) -> Iterator[str]:

@@ -24,13 +24,15 @@ def declared_namespaces(
     """`name -> labels` of every Namespace the sources declare (a later file wins)."""
     found: dict[str, NamespaceInfo] = {}
     for source in sources:
-        if not _mentions_namespace(source):
-            continue
         try:
+            if not _mentions_namespace(source):
+                continue
             encoding = check_encoding(source)
             scan = scan_documents(iter_documents(source, encoding), request)
         except MeshInjectError:
             continue  # reported with the file
+        finally:
+            source.release()  # read again (the same version) when the file is processed
         found.update(scan.namespaces)
     return found
 
