@@ -6,15 +6,26 @@ if anything other than a `MeshInjectError` escapes, if an error has no location,
 successful injection does not itself re-inject cleanly (output that meshinject cannot read
 back would be wrong-but-plausible YAML). Shared by the atheris harness and the hypothesis
 fuzz test so that both fuzz the same thing.
+
+It also checks the kinds of issue 12: the text fast paths (document splitting, kind
+sniffing) agree with a full libyaml parse; every plain scalar injection writes reads as
+the same string for go-yaml v2, YAML 1.1 and 1.2; comment lines of the input survive.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
+
+import yaml
 
 from meshinject.api import InjectionRequest, RunOptions, build_request, inject_bytes
 from meshinject.errors import MeshInjectError
 from meshinject.stream import Operation
+from meshinject.yamltext import load_document, sniff_kind, split_stream
+from meshinject.yamltext.resolve import retyped
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
@@ -32,14 +43,94 @@ def _check_errors(errors: list[MeshInjectError], what: str) -> None:
         assert "\n" not in error.message.strip() or len(error.message) < 2000, text
 
 
+def check_fast_paths(text: str) -> None:
+    """Splitting and kind sniffing (text only) agree with a full parse, or say UNKNOWN.
+
+    Only for streams libyaml reads as a whole; the documents `split_stream` cuts must be
+    the stream's documents, each readable alone, with the kinds a full parse gives.
+    """
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return
+    docs = split_stream(text)
+    assert "".join(d.text for d in docs) == text, "split lost text"
+    loaded: list[Any] = []
+    for doc in docs:
+        try:
+            data = load_document(doc.text).data
+        except MeshInjectError:
+            return  # meshinject is stricter (duplicate keys, tags): nothing to compare
+        sniff = sniff_kind(doc.text)
+        if sniff.is_empty:
+            assert data is None, f"sniffed empty, parsed {type(data).__name__}"
+        elif not sniff.is_unknown:
+            assert isinstance(data, dict), "sniffed a kind in a non-mapping"
+            assert data.get("kind") == sniff.name, (
+                f"sniffed {sniff.name}, parsed {data.get('kind')}"
+            )
+        if data is not None:
+            loaded.append(data)
+    assert len(loaded) == sum(1 for n in nodes if not _null(n)), "documents split differently"
+
+
+def _null(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
+def check_written_scalars(before: str, after: str) -> None:
+    """Every plain scalar meshinject wrote (not copied from the input as it was) reads as
+    the same string for go-yaml v2, YAML 1.1 and 1.2 (see `yamltext.resolve.retyped`)."""
+    try:
+        old = _plain_strings(before)
+        new = _plain_strings(after)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return
+    for value in new - old:
+        assert not retyped(value), f"wrote {value!r} plain: another reader retypes it"
+
+
+def _plain_strings(text: str) -> set[str]:
+    found: set[str] = set()
+    stack: list[Any] = list(yaml.compose_all(text, Loader=_LOADER))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and node.tag.endswith(":str"):
+                found.add(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return found
+
+
+def check_comments_kept(before: str, after: str) -> None:
+    """Comment lines of the input survive injection (edits never drop a user's comment)."""
+    comments = {line.strip() for line in before.splitlines() if line.lstrip().startswith("#")}
+    kept = {line.strip() for line in after.splitlines()}
+    missing = comments - kept
+    assert not missing, f"comment lines lost: {sorted(missing)[:3]}"
+
+
 def check(data: bytes) -> None:
     request = default_request()
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        check_fast_paths(text.removeprefix("\ufeff"))
     operations: tuple[Operation, ...] = ("inject", "uninject")
     for operation in operations:
         result = inject_bytes(data, "fuzz.yaml", request, operation=operation)
         _check_errors(result.errors, operation)
         if result.errors or not result.changed:
             continue
+        if text is not None and operation == "inject":
+            check_written_scalars(text, result.output)
+            check_comments_kept(text, result.output)
         output = result.output.encode("utf-8")
         again = inject_bytes(output, "fuzz.yaml", request, operation=operation)
         _check_errors(again.errors, f"{operation} of its own output")

@@ -84,10 +84,16 @@ class DefaultGroup(click.Group):
         In-place rewrites are atomic, so after an interrupt every file is either rewritten
         or untouched. Set MESHINJECT_TRACEBACK=1 to see the traceback of an internal error.
         """
+        from meshinject.signals import EXIT_TERMINATED, Terminated, sigterm_raises
+
         try:
-            return super().invoke(ctx)
+            with sigterm_raises():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except Terminated:
+            click.echo("meshinject: terminated; files not yet rewritten are unchanged", err=True)
+            sys.exit(EXIT_TERMINATED)
         except BrokenPipeError:
             raise  # stdout closed early (`| head`): Click exits quietly
         except KeyboardInterrupt:
@@ -96,7 +102,9 @@ class DefaultGroup(click.Group):
         except Exception as exc:
             if os.environ.get("MESHINJECT_TRACEBACK"):
                 raise
-            detail = " ".join(str(exc).split())[:200]
+            from meshinject.errors import escape_controls
+
+            detail = escape_controls(" ".join(str(exc).split()))[:200]
             click.echo(
                 f"meshinject: internal error ({type(exc).__name__}: {detail}); this is a bug, "
                 "please report it with the input that caused it",

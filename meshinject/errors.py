@@ -7,7 +7,32 @@ and file layer fills the path in with `located_in` before the CLI prints them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+
+# Characters that must not reach a terminal or a log raw: C0/C1 controls (newlines forge
+# log lines and CI workflow commands, ESC drives the terminal), DEL, Unicode line and
+# paragraph separators, and the bidirectional controls that reorder displayed text.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with control characters written as escapes (`\\n`, `\\x1b`), `repr`-style.
+
+    The one place where text quoting input (values, names, paths) is made safe to print:
+    every error renders through it, and so do the warnings and notes the CLI prints.
+    """
+    return _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -19,7 +44,7 @@ class Location:
     column: int = 0
 
     def render(self) -> str:
-        parts = [self.path or "<input>"]
+        parts = [escape_controls(self.path) or "<input>"]
         if self.line:
             parts.append(str(self.line))
             if self.column:
@@ -67,7 +92,7 @@ class MeshInjectError(Exception):
     def render(self) -> str:
         """`path:line:col: message`, the one format every error is printed in (plus the
         manifest being injected, when the error is located in a template or config)."""
-        text = f"{self.location.render()}: {self.message}"
+        text = f"{self.location.render()}: {escape_controls(self.message)}"
         if self.while_in is not None and self.while_in.path:
             text += f" (while injecting {self.while_in.render()})"
         return text

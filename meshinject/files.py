@@ -195,14 +195,14 @@ def _write_atomic(
         os.umask(umask)
         mode = 0o666 & ~umask
     with _interrupts_deferred():
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".meshinject", dir=target.parent
-        )
+        fd, tmp = _temporary(target)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 _write_all(handle, data)
                 handle.flush()
                 os.fsync(handle.fileno())
+                if tmp is None:  # unnamed until now: a kill before this leaves nothing
+                    tmp = _name_temporary(handle.fileno(), target)
             Path(tmp).chmod(stat.S_IMODE(mode))
             if info is not None and in_place:
                 _keep_owner(tmp, info)
@@ -210,8 +210,59 @@ def _write_atomic(
                 raise changed_underneath(path)
             Path(tmp).replace(target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _temporary(target: Path) -> tuple[int, str | None]:
+    """A new file in the target's folder: unnamed (O_TMPFILE) where the system allows, so
+    that even SIGKILL or a power cut mid-write leaves no file behind; else a hidden name."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if flag and Path("/proc/self/fd").is_dir():
+        with contextlib.suppress(OSError):
+            fd = os.open(target.parent, flag | os.O_WRONLY, 0o600)
+            if _can_name(fd, target):
+                return fd, None
+            os.close(fd)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".meshinject", dir=target.parent)
+    return fd, tmp
+
+
+# Per file system: can an unnamed file be given a name (some, such as overlayfs, refuse)?
+_NAMEABLE: dict[int, bool] = {}
+
+
+def _can_name(fd: int, target: Path) -> bool:
+    device = os.fstat(fd).st_dev
+    if device not in _NAMEABLE:
+        probe = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
+        try:
+            name = _name_temporary(probe, target)
+            Path(name).unlink()
+            _NAMEABLE[device] = True
+        except OSError:
+            _NAMEABLE[device] = False
+        finally:
+            os.close(probe)
+    return _NAMEABLE[device]
+
+
+def _name_temporary(fd: int, target: Path) -> str:
+    # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N; a `src_dir_fd` makes Python use linkat
+    # (a plain `os.link` calls link(), which would link the /proc symlink itself).
+    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(100):
+            tmp = str(target.parent / f".{target.name}.{os.urandom(4).hex()}.meshinject")
+            try:
+                os.link(str(fd), tmp, src_dir_fd=proc, follow_symlinks=True)
+            except FileExistsError:
+                continue
+            return tmp
+    finally:
+        os.close(proc)
+    raise FileExistsError(f"no free temporary name next to {target.name}")
 
 
 def _check_rewritable(path: str, info: os.stat_result | None) -> None:
@@ -241,20 +292,29 @@ def _interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block is done (POSIX, main thread).
 
     A KeyboardInterrupt between creating the temporary file and the `try` that removes it
-    would strand it; with the signals blocked, one that arrives meanwhile is delivered right
-    after, when the file is either replaced or untouched and the temporary file is gone.
+    would strand it. While the block runs, the signals are only recorded (by a handler:
+    blocking them in this thread alone would let the kernel hand them to another thread,
+    such as a process pool's, where the default action ends the process mid-write); the
+    first one is raised again right after, when the file is either replaced or untouched
+    and the temporary file is gone.
     """
-    if not hasattr(signal, "pthread_sigmask") or (
-        threading.current_thread() is not threading.main_thread()
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    pending: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        pending.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, hold) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if pending:
+            signal.raise_signal(pending[0])
 
 
 def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:

@@ -243,7 +243,8 @@ def run_krm_function(stdin_text: str, *, base_dir: Path) -> PluginRun:
     from meshinject.yamltext import load_document
 
     try:
-        resource_list = load_document(stdin_text).data
+        loaded = load_document(stdin_text, keep_events=True)
+        resource_list = loaded.data
     except MeshInjectError as exc:
         return PluginRun("", [f"meshinject: error: {exc.located_in('<stdin>').render()}"], 1)
     if not isinstance(resource_list, Mapping) or resource_list.get("kind") != "ResourceList":
@@ -266,11 +267,11 @@ def run_krm_function(stdin_text: str, *, base_dir: Path) -> PluginRun:
 
         request = build_request(options)
     except MeshInjectError as exc:
-        return _krm_output(resource_list, items, [_result("error", exc.render())])
+        return _krm_output(resource_list, items, [_result("error", exc.render())], loaded)
     new_items, results = inject_items(items, request)
     if any(r["severity"] == "error" for r in results):
-        return _krm_output(resource_list, items, results)
-    return _krm_output(resource_list, new_items, results)
+        return _krm_output(resource_list, items, results, loaded)
+    return _krm_output(resource_list, new_items, results, loaded)
 
 
 def inject_items(items: list[Any], request: Any) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -366,9 +367,14 @@ def _annotations(item: Any) -> Mapping[str, Any]:
 
 
 def _krm_output(
-    resource_list: Mapping[str, Any], items: list[Any], results: list[dict[str, Any]]
+    resource_list: Mapping[str, Any],
+    items: list[Any],
+    results: list[dict[str, Any]],
+    source: Any = None,
 ) -> PluginRun:
-    from meshinject.yamltext import dump_yaml
+    """The output ResourceList: the input's text with only what changed edited (items
+    passed through keep their bytes: quotes, comments, layout), or written anew."""
+    from meshinject.yamltext import dump_yaml, edit_document
 
     out: dict[str, Any] = {
         "apiVersion": resource_list.get("apiVersion") or RESOURCE_LIST_API_VERSION,
@@ -383,7 +389,13 @@ def _krm_output(
     messages = [
         f"meshinject: error: {_result_text(r)}" for r in results if r["severity"] == "error"
     ]
-    return PluginRun(dump_yaml(out), messages, 1 if failed else 0)
+    text = ""
+    if source is not None:
+        try:
+            text = edit_document(source, out)
+        except MeshInjectError:
+            text = ""
+    return PluginRun(text or dump_yaml(out), messages, 1 if failed else 0)
 
 
 def _result_text(result: Mapping[str, Any]) -> str:
@@ -527,7 +539,13 @@ def run_command(config: str | None) -> None:
       meshinject kustomize-plugin run sidecars.yaml < resources.yaml
       kpt fn eval --exec "meshinject kustomize-plugin run" -- revision=canary
     """
-    stdin = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    from meshinject.files import decode
+
+    try:
+        stdin, _, _ = decode(sys.stdin.buffer.read(), "<stdin>")
+    except MeshInjectError as exc:
+        click.echo(f"meshinject: error: {exc.render()}", err=True)
+        sys.exit(1)
     if config:
         root = os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
         # kustomize passes a temporary copy of the config: find the file it was copied

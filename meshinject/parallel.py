@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +32,7 @@ from meshinject.files import (
     iter_documents,
 )
 from meshinject.inject.document import InjectionRequest
+from meshinject.signals import die_with_parent
 from meshinject.stream import (
     ChunkResult,
     Operation,
@@ -133,23 +133,21 @@ class Engine:
         if self.jobs == 1:
             yield from self._consume((item, None) for item in items)
             return
-        pool = self._pool()
-        try:
-            yield from self._consume(self._submitted(pool, items))
-        except BaseException:  # Ctrl-C, or the caller stopped early: do not wait for chunks
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        with self._pool() as pool:
+            try:
+                yield from self._consume(self._submitted(pool, items))
+            except BaseException:
+                _stop(pool)  # interrupted, terminated or failed: no worker outlives the run
+                raise
 
     def _pool(self) -> ProcessPoolExecutor:
         """Workers forked with the request (no copy to make), else sent a pickled copy."""
         if "fork" in multiprocessing.get_all_start_methods():
             _init_worker(self.requests, self.operation)  # inherited by the forked workers
-            return ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_quiet
-            )
+            fork = multiprocessing.get_context("fork")
+            return ProcessPoolExecutor(self.jobs, mp_context=fork, initializer=die_with_parent)
         return ProcessPoolExecutor(
-            self.jobs, initializer=_init_worker, initargs=(self.requests, self.operation, True)
+            self.jobs, initializer=_init_spawned, initargs=(self.requests, self.operation)
         )
 
     def _submitted(
@@ -284,19 +282,24 @@ def _transform(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(
-    requests: Sequence[InjectionRequest], operation: Operation, worker: bool = False
-) -> None:
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now (not after their current chunk)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def _init_spawned(requests: Sequence[InjectionRequest], operation: Operation) -> None:
+    die_with_parent()
+    _init_worker(requests, operation)
+
+
+def _init_worker(requests: Sequence[InjectionRequest], operation: Operation) -> None:
     _WORKER["requests"] = requests
     _WORKER["operation"] = operation
-    if worker:
-        _quiet()
-
-
-def _quiet() -> None:
-    """In a worker: Ctrl-C reaches the whole process group; the parent alone handles it
-    (it reports "interrupted" and stops the pool), so workers never print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(task: _Task) -> ChunkResult:

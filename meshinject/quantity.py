@@ -39,15 +39,16 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
         )
     suffix = match["suffix"]
     digits = sum(c.isdigit() for c in match["num"])
-    exponent = int(suffix[1:]) if suffix[:1] in ("e", "E") and len(suffix) > 1 else 0
+    decimal_exponent = suffix not in _BINARY and suffix[:1] in ("e", "E") and len(suffix) > 1
+    exponent = int(suffix[1:]) if decimal_exponent else 0
     if digits > MAX_DIGITS or abs(exponent) > MAX_DIGITS:
         # Bounded so that a hostile `1e999999999` cannot make us compute a huge number.
         raise QuantityError(f"quantity out of range (more than {MAX_DIGITS} digits)")
     number = Fraction(match["num"])
     if suffix in _BINARY:
         return number * 1024 ** _BINARY[suffix], "BinarySI"
-    if suffix[:1] in ("e", "E") and len(suffix) > 1:
-        return number * Fraction(10) ** int(suffix[1:]), "DecimalExponent"
+    if decimal_exponent:
+        return number * Fraction(10) ** exponent, "DecimalExponent"
     return number * Fraction(10) ** _DECIMAL[suffix], "DecimalSI"
 
 

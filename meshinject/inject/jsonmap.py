@@ -7,17 +7,45 @@ from typing import Any
 
 from meshinject.errors import InjectionError
 
+# Nesting allowed in JSON kept in annotations and env values (as for YAML documents).
+MAX_JSON_DEPTH = 500
+
+
+def too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True if brackets in `text` (outside JSON strings) nest more than `limit` levels."""
+    if text.count("{") + text.count("[") <= limit:
+        return False  # the common case, at C speed
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "}]":
+            depth -= 1
+    return False
+
 
 def json_mapping(text: object) -> dict[str, Any]:
     """The JSON object in `text`; `{}` when it is missing, not JSON, or not an object.
 
     These values are written by Istio or by hand; a damaged one is ignored, as Istio does.
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or too_deep(text):
         return {}
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -22,8 +22,9 @@ from meshinject.errors import TemplateError
 from meshinject.inject.sourceline import JINJA_TAGS, mark_source
 
 # Characters a YAML double-quoted scalar may not hold raw: C0/C1 controls, DEL, the YAML 1.1
-# line separators (which would fold the line) and the BOM.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# line separators (which would fold the line), the BOM, the noncharacters U+FFFE/U+FFFF
+# and lone surrogates (which YAML text cannot hold at all).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -69,17 +69,44 @@ def check_shape(doc: dict[str, Any], kind: str) -> None:
             _check_probes(container, at)
             for port_index, port in enumerate(container.get("ports") or []):
                 number = port.get("containerPort")
+                port_at = (*at, "ports", port_index, "containerPort")
                 if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
-                    raise _shape_error(
-                        (*at, "ports", port_index, "containerPort"),
-                        "must be a port number",
-                        number,
-                    )
+                    raise _shape_error(port_at, "must be a port number", number)
+                _check_port_range(number, port_at)
     meta = get_path(doc, meta_path)
     if meta is not None and not isinstance(meta, dict):
         raise _shape_error(meta_path, "must be a mapping", meta)
     for key, expected in _METADATA_SHAPE.items():
         _check_field(meta or {}, (*meta_path, key), expected)
+    _check_label_values(meta or {}, meta_path)
+
+
+def _check_port_range(number: Any, where: tuple[str | int, ...]) -> None:
+    if isinstance(number, int) and not isinstance(number, bool) and not 1 <= number <= 65535:
+        raise InjectionError(
+            f"{_dotted(where)} must be a port number between 1 and 65535, not {number}",
+            data_path=where,
+        )
+
+
+def _check_label_values(meta: dict[str, Any], meta_path: tuple[str | int, ...]) -> None:
+    """Label values must be strings: Kubernetes rejects others, and injection copies
+    them (canonical name and revision), where Python's spelling (`True`, `1.1` for
+    `1.10`) would not be the user's."""
+    labels = meta.get("labels")
+    for key, value in (labels or {}).items() if isinstance(labels, dict) else ():
+        if value is not None and not isinstance(value, str):
+            where = (*meta_path, "labels", key)
+            raise InjectionError(
+                f'{_dotted(where)} must be a string; quote it: "{_source_spelling(value)}"',
+                data_path=where,
+            )
+
+
+def _source_spelling(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 # Fields of a pod spec and of a container that injection reads, and the YAML type each must
@@ -128,6 +155,7 @@ def _check_probes(container: dict[str, Any], at: tuple[str | int, ...]) -> None:
                 raise _shape_error(
                     (*path, action, "port"), "must be a port number or a port name", port
                 )
+            _check_port_range(port, (*path, action, "port"))
 
 
 _PROBES = ("readinessProbe", "livenessProbe", "startupProbe")

@@ -50,7 +50,10 @@ def select_templates(annotations: dict[str, Any], settings: InjectSettings) -> l
     have = available(settings)
     for name in names:
         if name not in have:
-            raise InjectionError(f'requested template "{name}" not found; have {", ".join(have)}')
+            raise InjectionError(
+                f'requested template "{name}" not found; have {", ".join(have)}',
+                data_path=("metadata", "annotations", TEMPLATES_ANNOTATION),
+            )
     return names
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pydantic import ValidationError
 
 from meshinject.config.scalars import parse_duration
+from meshinject.inject.jsonmap import MAX_JSON_DEPTH, too_deep
 from meshinject.quantity import QuantityError, parse_quantity
 
 Check = Callable[[str], None]
@@ -261,9 +262,33 @@ CHECKS: dict[str, Check] = {
 }
 
 
+# Annotations injection reads as JSON (or YAML): bounded nesting, like YAML documents.
+NESTED = (
+    "proxy.istio.io/config",
+    "proxy.istio.io/overrides",
+    "sidecar.istio.io/status",
+    "sidecar.istio.io/userVolume",
+    "sidecar.istio.io/userVolumeMount",
+    "apm.datadoghq.com/env",
+)
+
+
 def annotation_problems(annotations: Mapping[str, object]) -> list[tuple[str, str]]:
     """Return (annotation name, message) for every invalid injection annotation."""
     problems = []
+    for name in NESTED:
+        value = annotations.get(name)
+        if isinstance(value, str) and too_deep(value):
+            problems.append(
+                (name, f"annotation '{name}' nests more than {MAX_JSON_DEPTH} levels deep")
+            )
+        elif name.startswith("sidecar.istio.io/userVolume") and isinstance(value, str):
+            try:
+                json.loads(value)
+            except json.JSONDecodeError as exc:
+                problems.append((name, f"annotation '{name}' is not valid JSON: {exc.msg}"))
+    if problems:
+        return problems
     for name, check in CHECKS.items():
         if name not in annotations:
             continue

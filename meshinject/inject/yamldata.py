@@ -33,18 +33,23 @@ def parse_template_output(text: str, name: str) -> dict[str, Any]:
     return data
 
 
+_PROXY_CONFIG_PATH = ("metadata", "annotations", "proxy.istio.io/config")
+
+
 def parse_proxy_config(text: str) -> dict[str, Any]:
     """The `proxy.istio.io/config` annotation: a ProxyConfig in YAML or JSON."""
     try:
         data = load_document(text).data
     except MeshInjectError as exc:
         raise InjectionError(
-            f"invalid value for annotation 'proxy.istio.io/config': {exc.message}"
+            f"invalid value for annotation 'proxy.istio.io/config': {exc.message}",
+            data_path=_PROXY_CONFIG_PATH,
         ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InjectionError(
-            "invalid value for annotation 'proxy.istio.io/config': expected a ProxyConfig mapping"
+            "invalid value for annotation 'proxy.istio.io/config': expected a ProxyConfig mapping",
+            data_path=_PROXY_CONFIG_PATH,
         )
     return data

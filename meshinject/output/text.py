@@ -19,9 +19,12 @@ def console() -> Any:
 
 
 def escape(text: str) -> str:
+    """Text quoting input, safe for the console: control characters escaped, then markup."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    from meshinject.errors import escape_controls
+
+    return rich_escape(escape_controls(text))
 
 
 def print_error(console: Any, error: MeshInjectError) -> None:

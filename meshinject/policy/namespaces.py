@@ -52,6 +52,10 @@ class NamespaceInfo:
         """Does this namespace carry a label Istio's injection webhooks select on?"""
         return any(label in self.labels for label in INJECTION_LABELS)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only views do not pickle; parallel runs send namespaces to worker processes.
+        return (NamespaceInfo, (self.name, dict(self.labels), dict(self.annotations)))
+
 
 def parse_namespace_labels(
     data: Any, *, source: str, line: int = 0, other_kinds: bool = False

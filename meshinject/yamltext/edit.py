@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ruamel.yaml.error import YAMLError
 
-from meshinject.errors import InputError
+from meshinject.errors import InputError, Location
 from meshinject.yamltext.diff import same
 from meshinject.yamltext.emit import Style
 from meshinject.yamltext.loaded import LoadedDocument, load_document
@@ -86,11 +86,30 @@ def _edit_body(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
                 doc.text, doc.data, new_data, style, expand_aliases=expand_aliases
             )
         except (YAMLError, ValueError, TypeError, KeyError) as exc:
-            raise InputError(f"cannot edit this document safely: {reason}; {exc}") from None
+            raise _unsupported_breaks(doc.text) or InputError(
+                f"cannot edit this document safely: {reason}; {' '.join(str(exc).split())}"
+            ) from None
         if _verified(text, new_data):
             EDIT_PATHS["roundtrip"] += 1
             return text, "roundtrip"
-    raise InputError(f"cannot edit this document safely: {reason}")
+    raise _unsupported_breaks(doc.text) or InputError(f"cannot edit this document safely: {reason}")
+
+
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _unsupported_breaks(text: str) -> InputError | None:
+    """A clear message for line breaks other than LF/CRLF (YAML 1.1 readers accept NEL,
+    U+2028 and U+2029 as line breaks; meshinject's editor does not)."""
+    found = _OTHER_BREAKS.search(text)
+    if found is None:
+        return None
+    pos = found.start()
+    return InputError(
+        f"U+{ord(found.group()):04X} used as a line break is not supported when a document "
+        "must be edited; use a newline instead",
+        Location(line=text.count("\n", 0, pos) + 1, column=pos - text.rfind("\n", 0, pos)),
+    )
 
 
 def edit_document(doc: LoadedDocument, new_data: Any) -> str:

@@ -172,6 +172,16 @@ def input_error(exc: YAMLError, text: str | None = None) -> InputError:
 
     With the document `text`, a tab or a reserved character at the error is named.
     """
+    position = getattr(exc, "position", None)
+    if isinstance(position, int) and text is not None and 0 <= position < len(text):
+        # The reader's complaint about a character YAML text cannot hold (NUL, U+FFFE...).
+        char = text[position]
+        line_start = text.rfind("\n", 0, position) + 1
+        return InputError(
+            f"character U+{ord(char):04X} is not allowed in YAML text; write it as an escape "
+            f"(\\u{ord(char):04x}) inside a double-quoted string",
+            Location(line=text.count("\n", 0, position) + 1, column=position - line_start + 1),
+        )
     problem = str(getattr(exc, "problem", None) or exc)
     mark = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context", None)

@@ -42,6 +42,38 @@ _UNSURE = tuple(
 )
 
 
+# Plain words that are not strings (`kind: null` has no kind): a parse decides.
+_NOT_STRINGS = frozenset(
+    [
+        "null",
+        "Null",
+        "NULL",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "y",
+        "Y",
+        "n",
+        "N",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Sniff:
     """EMPTY, UNKNOWN, or `Sniff.kind(name)`; compare with `==`."""
@@ -103,7 +135,7 @@ def sniff_kind(text: str) -> Sniff:
     if len(found) != 1:
         return Sniff.UNKNOWN
     value = _KIND_VALUE.fullmatch(found[0])
-    if value is None:
+    if value is None or value.group(1) in _NOT_STRINGS:
         return Sniff.UNKNOWN
     return Sniff.kind(value.group(1) or value.group(2) or value.group(3))
 

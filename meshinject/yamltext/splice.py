@@ -186,7 +186,11 @@ class Splicer:
     def edit_flow(self, node: MappingNode | SequenceNode, new: Any, where: _Where) -> None:
         text = self.text[node.start : node.end]
         has_content = node.entries if isinstance(node, MappingNode) else node.items
-        if isinstance(node, MappingNode) and has_content and new:
+        if (
+            isinstance(node, MappingNode)
+            and new
+            and any(e.key in new for e in node.entries)  # else it is a new mapping
+        ):
             # Edit the entries where they are: re-rendering would lose what the user wrote
             # (comments, quotes, line breaks), and the flow style itself (so uninject could
             # not give the text back).

@@ -102,6 +102,31 @@ STRINGS = [
     '"',
     "😀",
     "\u2028",
+    # values other YAML readers retype (go-yaml v2, YAML 1.1 / 1.2): must be written quoted
+    "8675e30",
+    "1e3",
+    "0x1f",
+    "0o17",
+    "yes",
+    "y",
+    "n",
+    "~",
+    ".inf",
+    "0755",
+    "1_000",
+    "12:30",
+    "2024-01-01",
+    "=",
+]
+# `---` lines the stream is joined with: node properties, comments, directives.
+MARKERS = [
+    "---\n",
+    "--- !!map\n",
+    "--- &root\n",
+    "--- !local\n",
+    "--- # note\n",
+    "...\n%YAML 1.1\n---\n",
+    "# between\n---\n",
 ]
 
 scalars = st.one_of(
@@ -174,9 +199,11 @@ def k8s_documents(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
 def streams(draw: st.DrawFn) -> bytes:
     docs = draw(st.lists(k8s_documents(), min_size=1, max_size=3))
     flow = draw(st.sampled_from([False, None, True]))
-    text = "---\n".join(
-        yaml.safe_dump(d, default_flow_style=flow, allow_unicode=True) for d in docs
-    )
+    text = ""
+    for index, d in enumerate(docs):
+        if index:
+            text += draw(st.sampled_from(MARKERS))
+        text += yaml.safe_dump(d, default_flow_style=flow, allow_unicode=True)
     data = bytearray(text.encode())
     damage = draw(st.sampled_from([0, 0, 1, 2]))
     for _ in range(damage):  # damage: replace, insert or delete bytes
