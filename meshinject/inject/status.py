@@ -18,7 +18,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.jsonmap import json_mapping
-from meshinject.inject.probes import restore_probes
+from meshinject.inject.probes import PROBES, restore_probes
 
 STATUS = "sidecar.istio.io/status"
 OVERRIDES = "proxy.istio.io/overrides"
@@ -28,6 +28,7 @@ PROXY = "istio-proxy"
 @dataclass(frozen=True)
 class InjectionStatus:
     present: bool = False
+    readable: bool = True  # False: present but not a JSON object
     init_containers: tuple[str, ...] = ()
     containers: tuple[str, ...] = ()
     volumes: tuple[str, ...] = ()
@@ -41,10 +42,10 @@ class InjectionStatus:
             return cls()
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
-            return cls(present=True)
+        except (json.JSONDecodeError, RecursionError):
+            return cls(present=True, readable=False)
         if not isinstance(data, dict):
-            return cls(present=True)
+            return cls(present=True, readable=False)
 
         def names(key: str) -> tuple[str, ...]:
             value = data.get(key)
@@ -141,6 +142,27 @@ ANNOTATION_ORDER = (
 )
 
 
+def _check_probes_restored(spec: dict[str, Any]) -> None:
+    """Refuse to leave an app probe pointing at the agent's health port: its original was
+    not recorded (ISTIO_KUBE_APP_PROBERS deleted or damaged), and without the sidecar
+    nothing would answer it, so the pod would never become ready."""
+    for key in ("containers", "initContainers"):
+        for container in spec.get(key) or []:
+            if not isinstance(container, dict) or container.get("name") == PROXY:
+                continue
+            for name, _ in PROBES:
+                probe = container.get(name)
+                action = probe.get("httpGet") if isinstance(probe, dict) else None
+                path = action.get("path") if isinstance(action, dict) else None
+                if isinstance(path, str) and path.startswith(("/app-health/", "/app-lifecycle/")):
+                    raise InjectionError(
+                        f"container {container.get('name')!r}: its {name} was rewritten by "
+                        "injection and the original is not recorded in ISTIO_KUBE_APP_PROBERS "
+                        "(deleted or damaged); cannot restore it",
+                        data_path=("metadata", "annotations", STATUS),
+                    )
+
+
 def _trailing_additions(
     mapping: dict[str, Any], order: tuple[str, ...], ours: Any, always: frozenset[str] = frozenset()
 ) -> set[str]:
@@ -183,10 +205,17 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
     status = InjectionStatus.parse(annotations.get(STATUS))
     if not status.present:
         return pod
+    if not status.readable:
+        raise InjectionError(
+            f"{STATUS} is not the JSON object injection writes, so what injection added "
+            "cannot be told: fix the annotation (or remove the sidecar by hand)",
+            data_path=("metadata", "annotations", STATUS),
+        )
     out = clone(pod)
     spec = out.setdefault("spec", {})
     sidecar = find_sidecar(spec)
     restore_probes(spec, env_value(sidecar, "ISTIO_KUBE_APP_PROBERS"))
+    _check_probes_restored(spec)
     # Istio records all three fields, "" for the ones the pod did not set.
     recorded = {k: v for k, v in json_mapping(env_value(sidecar, prometheus.ENV)).items() if v}
     targets = recorded.pop("targets", None)

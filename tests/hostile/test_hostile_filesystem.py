@@ -4,7 +4,6 @@ else is still processed."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,14 +79,16 @@ def test_an_unwritable_file_in_place_is_reported_and_the_others_rewritten(
     free.mkdir()
     (locked / "app.yaml").write_text(GOOD)
     (free / "app.yaml").write_text(GOOD)
-    real_mkstemp = tempfile.mkstemp
+    from meshinject import files
 
-    def refuse_in_locked(*args: object, **kwargs: object) -> tuple[int, str]:
-        if Path(str(kwargs.get("dir"))) == locked:
+    real_temporary = files._temporary
+
+    def refuse_in_locked(target: Path) -> tuple[int, str | None]:
+        if target.parent == locked:
             raise PermissionError(13, "Permission denied")
-        return real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        return real_temporary(target)
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse_in_locked)
+    monkeypatch.setattr(files, "_temporary", refuse_in_locked)
     result = invoke("-i", "-j", "1", str(locked), str(free))
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert errors == [f"error: {locked / 'app.yaml'}: cannot write file: Permission denied"]

@@ -63,3 +63,30 @@ def test_R7_an_honest_status_still_reinjects_and_uninjects() -> None:
     once = injected()
     assert inject(once).stdout == once
     assert uninject(once).exit_code == 0
+
+
+PROBED = POD.replace(
+    "    volumeMounts: [{name: data, mountPath: /d}]\n",
+    "    readinessProbe: {httpGet: {path: /ready, port: 8080}}\n",
+).replace("  volumes:\n  - name: data\n    emptyDir: {}\n", "")
+
+
+def test_R10_uninject_refuses_a_rewritten_probe_whose_recording_is_gone() -> None:
+    injected = inject(PROBED).stdout
+    assert uninject(injected).stdout == PROBED
+    start = injected.index("    - name: ISTIO_KUBE_APP_PROBERS\n")
+    end = injected.index("\n    - name:", start + 5) + 1
+    edited = injected[:start] + injected[end:]
+    result = uninject(edited)
+    assert result.exit_code == 123
+    assert "its readinessProbe was rewritten by injection" in result.stderr
+    assert f"<stdin>:{status_line(edited)}:5:" in result.stderr
+
+
+def test_R10_uninject_refuses_an_unreadable_status() -> None:
+    injected = inject(PROBED).stdout
+    line = next(x for x in injected.splitlines() if "sidecar.istio.io/status" in x)
+    edited = injected.replace(line, '    sidecar.istio.io/status: "oops"')
+    for result in (uninject(edited), inject(edited)):
+        assert result.exit_code == 123
+        assert "sidecar.istio.io/status is not the JSON object injection writes" in result.stderr
