@@ -366,7 +366,7 @@ def _check_claims(
     problem = ""
     containers = spec.get("containers")
     gone = removed.get("containers", set())
-    restored = {c.get("name") for c in containers or [] if isinstance(c, dict)}
+    restored = {str(c.get("name")) for c in containers or [] if isinstance(c, dict)}
     if gone and (gone - restored) & app_containers:
         names = sorted((gone - restored) & app_containers)
         problem = f"container {names[0]!r} is one of the pod's app containers"
@@ -380,7 +380,7 @@ def _check_claims(
                     continue
                 for mount in container.get("volumeMounts") or []:
                     name = mount.get("name") if isinstance(mount, dict) else None
-                    if name in volumes:
+                    if isinstance(name, str) and name in volumes:
                         owner = container.get("name")
                         problem = f"volume {name!r} is mounted by container {owner!r}"
     if problem:
