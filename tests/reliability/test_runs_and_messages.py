@@ -201,7 +201,9 @@ def test_R21_messages_locate_the_input_and_never_show_python_internals() -> None
             '<stdin>:6:17: requested template "does-not-exist" not found'
         ),
         _with('{proxy.istio.io/config: \'{"concurrency": 2, "concurrency": 3}\'}'): (
-            "<stdin>:6:17: invalid value for annotation 'proxy.istio.io/config': duplicate key"
+            "<stdin>:6:17: invalid value '{\"concurrency\": 2, \"concurrency\": 3}' for "
+            "annotation 'proxy.istio.io/config': failed to convert to apply proxy config: "
+            "duplicate key 'concurrency'"
         ),
         # a valid (huge) quantity: read without Python's int() complaining about `Ei`
         _with("{sidecar.istio.io/proxyMemory: 99999999999999999999999999999999999999Ei}"): None,
