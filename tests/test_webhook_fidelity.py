@@ -264,12 +264,22 @@ def test_U4_namespace_objects_in_the_input_switch_to_webhook_decisions(repo: Pat
     assert "1 workload injected, 1 skipped" in result.stderr
 
 
-def test_U4_an_unlabelled_namespace_object_keeps_manual_mode() -> None:
-    # Manual injection into a namespace without injection labels is istioctl's workflow:
-    # a bare Namespace object says nothing about injection, so it does not switch modes.
+def test_U4_an_unlabelled_namespace_object_chooses_webhook_mode() -> None:
+    # Any namespace information in the run chooses webhook mode: a Namespace without
+    # injection labels is one the webhook does not inject, so neither does meshinject.
     stream = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
     stream += DEPLOYMENT.format(namespace="shop")
     result = run("-f", "-", stdin=stream)
+    assert result.exit_code == 0
+    assert result.stdout == stream
+    assert "istio-proxy" not in result.stdout
+    assert "0 workloads injected, 1 skipped" in result.stderr
+
+
+def test_U4_manual_mode_still_injects_into_an_unlabelled_namespace() -> None:
+    stream = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+    stream += DEPLOYMENT.format(namespace="shop")
+    result = run("--mode", "manual", "-f", "-", stdin=stream)
     assert result.exit_code == 0
     assert "istio-proxy" in result.stdout
     assert result.stderr == "1 workload injected, 0 skipped, 1 document passed through\n"

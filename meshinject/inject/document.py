@@ -87,10 +87,12 @@ class InjectionRequest:
 
     def with_namespaces(self, found: Mapping[str, NamespaceInfo]) -> InjectionRequest:
         """This request with the namespaces the input declares (they win over earlier
-        sources); a namespace with injection labels chooses webhook mode if none was set."""
+        sources); any declared namespace chooses webhook mode if no mode was set, as the
+        issue's contract says: the run then knows what the webhook would see (`--mode manual`
+        keeps istioctl's manual injection)."""
         namespaces = {**self.namespaces, **found}
         policy = self.policy
-        if self.auto_mode and any(info.has_injection_labels for info in found.values()):
+        if self.auto_mode and found:
             policy = replace(policy, mode="webhook")
         return replace(self, namespaces=namespaces, policy=policy, auto_mode=False)
 
