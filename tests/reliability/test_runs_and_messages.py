@@ -201,7 +201,7 @@ def test_R21_messages_locate_the_input_and_never_show_python_internals() -> None
             '<stdin>:6:17: requested template "does-not-exist" not found'
         ),
         _with('{proxy.istio.io/config: \'{"concurrency": 2, "concurrency": 3}\'}'): (
-            "<stdin>:6:17: invalid value '{\"concurrency\": 2, \"concurrency\": 3}' for "
+            '<stdin>:6:17: invalid value \'{"concurrency": 2, "concurrency": 3}\' for '
             "annotation 'proxy.istio.io/config': failed to convert to apply proxy config: "
             "duplicate key 'concurrency'"
         ),
