@@ -19,3 +19,17 @@ def inject(text: str, *args: str) -> Result:
 
 def uninject(text: str, *args: str) -> Result:
     return run("uninject", "-q", "--style", "minimal", *args, "-f", "-", input=text)
+
+
+# The smallest injectable workload, shared by the R tests.
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+  - name: web
+    image: web:1
+"""

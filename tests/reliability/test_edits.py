@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from .helpers import inject, uninject
+from .helpers import POD, inject, uninject
 
 FLOW_LABELS = """\
 apiVersion: v1
@@ -36,19 +36,6 @@ def test_R2_changed_and_removed_flow_entries_keep_the_rest_as_written() -> None:
     assert "sidecar.istio.io/inject: 'true'" in injected
     assert "# owned by team-a" in injected
     assert uninject(injected).stdout == source
-
-
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  containers:
-  - name: web
-    image: web:1
-"""
 
 
 def test_R5_a_second_run_keeps_the_empty_lists_the_first_run_kept() -> None:

@@ -11,19 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .helpers import run
+from .helpers import POD, run
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  containers:
-  - name: web
-    image: web:1
-"""
 HOOKS = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 
 

@@ -16,19 +16,8 @@ import yaml
 
 from meshinject.files import Source, joint
 
-from .helpers import run
+from .helpers import POD, run
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  containers:
-  - name: web
-    image: web:1
-"""
 COMMAND = [sys.executable, "-m", "meshinject"]
 
 

@@ -13,19 +13,8 @@ import pytest
 
 from meshinject.errors import InputError, Location, escape_controls
 
-from .helpers import inject, run
+from .helpers import POD, inject, run
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  containers:
-  - name: web
-    image: web:1
-"""
 NAMESPACE = (
     "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n"
 )
