@@ -53,15 +53,16 @@ struct_type(
     " MountPath mountPath string!; SubPath subPath string;"
     " MountPropagation mountPropagation *string; SubPathExpr subPathExpr string",
 )
+struct_type("HTTPHeader", "v1.HTTPHeader", "Name name string!; Value value string!")
 struct_type(
     "HTTPGetAction",
     "v1.HTTPGetAction",
     "Path path string; Port port intstr!; Host host string; Scheme scheme string;"
-    " HTTPHeaders httpHeaders raw",
+    " HTTPHeaders httpHeaders []HTTPHeader",
 )
 struct_type("TCPSocketAction", "v1.TCPSocketAction", "Port port intstr!; Host host string")
 struct_type("ExecAction", "v1.ExecAction", "Command command []string")
-struct_type("GRPCAction", "v1.GRPCAction", "Port port int!; Service service *string")
+struct_type("GRPCAction", "v1.GRPCAction", "Port port int!; Service service *string!")
 struct_type(
     "Probe",
     "v1.Probe",

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshinject.errors import InjectionError
+from meshinject.gotemplate import gojson
 from meshinject.gotemplate.istio_funcs import append_multus_network, otel_resource_attributes
+from meshinject.inject.gonormal import go_marshal_data
 from meshinject.inject.jsonmap import template_json_object
 from meshinject.inject.settings import InjectSettings
 from meshinject.quantity import canonical_resources
@@ -120,7 +122,9 @@ def _pod_ports_json(containers: list[dict[str, Any]]) -> str:
     for container in containers:
         for port in container.get("ports") or []:
             if isinstance(port, dict):
-                ports.append(json.dumps(port, separators=(",", ":"), ensure_ascii=False))
+                # structToJSON of a corev1.ContainerPort: Go's field order (P59)
+                data = go_marshal_data(port, "ContainerPort")
+                ports.append(gojson.marshal(data, sort_keys=False))
     if not ports:
         return "[\n]"
     return "[\n    " + "\n    ,".join(ports) + "\n]"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshinject.gotemplate import kubetypes  # noqa: F401 - registers the Kubernetes types
-from meshinject.gotemplate.gotypes import STRUCTS
+from meshinject.gotemplate.gotypes import STRUCTS, go_json
 from meshinject.quantity import QuantityError, canonical_quantity
 
 
@@ -90,9 +90,22 @@ def normalise_pod_overlay(overlay: dict[str, Any]) -> dict[str, Any]:
     return overlay
 
 
+def go_marshal_data(data: Any, struct: str) -> Any:
+    """What Go's json.Marshal writes for `data` decoded into struct `struct`: keys in field
+    declaration order (nested structs too), `omitempty` zero values dropped, and unset
+    fields without `omitempty` written as their zero value (a nil pointer as `null`, as
+    in a gRPC probe's `"service":null`). Keys Go does not know are kept, last."""
+    cls = STRUCTS.get(struct)
+    if cls is None or not isinstance(data, dict):
+        return data
+    return go_json(cls(data))
+
+
 def go_field_order(data: Any, struct: str) -> Any:
     """`data` with its keys in the order Go's json.Marshal writes struct `struct` (field
-    declaration order, nested structs too); keys Go does not know keep their place last."""
+    declaration order, nested structs too); keys Go does not know keep their place last.
+    Unlike `go_marshal_data`, no value is dropped or added: this orders the user's own
+    fields where meshinject writes them back (the overrides annotation)."""
     cls = STRUCTS.get(struct)
     if cls is None or not isinstance(data, dict):
         return data

@@ -16,7 +16,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import Workload, build_context
-from meshinject.inject.gonormal import normalise_pod_overlay
+from meshinject.inject.gonormal import go_field_order, normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
@@ -108,50 +108,15 @@ def _find(containers: Any, name: str) -> dict[str, Any] | None:
     return None
 
 
-# corev1.Container's fields in Go's declaration order: the order json.Marshal writes them.
-_GO_CONTAINER_ORDER = {
-    name: index
-    for index, name in enumerate(
-        (
-            "name",
-            "image",
-            "command",
-            "args",
-            "workingDir",
-            "ports",
-            "envFrom",
-            "env",
-            "resources",
-            "resizePolicy",
-            "restartPolicy",
-            "restartPolicyRules",
-            "volumeMounts",
-            "volumeDevices",
-            "livenessProbe",
-            "readinessProbe",
-            "startupProbe",
-            "lifecycle",
-            "terminationMessagePath",
-            "terminationMessagePolicy",
-            "imagePullPolicy",
-            "securityContext",
-            "stdin",
-            "stdinOnce",
-            "tty",
-        )
-    )
-}
-
-
 def _go_ordered(container: dict[str, Any]) -> dict[str, Any]:
-    """The user's container with its keys in Go's field order (unknown keys last, as given).
+    """The user's container with its keys in Go's field order (nested structs too; unknown
+    keys last, as given).
 
     The overrides annotation records it that way, and re-injection and uninject restore
     it from there: ordering it so on the first injection too makes injection idempotent.
     """
-    last = len(_GO_CONTAINER_ORDER)
-    keys = sorted(container, key=lambda k: _GO_CONTAINER_ORDER.get(k, last))
-    return {k: container[k] for k in keys}
+    ordered: dict[str, Any] = go_field_order(container, "Container")
+    return ordered
 
 
 def _go_container(container: dict[str, Any]) -> dict[str, Any]:

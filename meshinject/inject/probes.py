@@ -12,11 +12,14 @@ import json
 from typing import Any
 
 from meshinject.datacopy import clone
+from meshinject.inject.gonormal import go_marshal_data
 from meshinject.inject.jsonmap import json_mapping
 
 PROXY = "istio-proxy"
 PROBES = (("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz"))
 HOOKS = (("preStop", "prestopz"), ("postStart", "poststartz"))
+# The corev1 type of each probe action: the agent's copy is that type as Go marshals it.
+_ACTION_TYPES = {"httpGet": "HTTPGetAction", "tcpSocket": "TCPSocketAction", "grpc": "GRPCAction"}
 
 
 def app_health_path(container: str, suffix: str) -> str:
@@ -62,7 +65,9 @@ def _prober(probe: Any, ports: dict[str, int], target_port: int) -> dict[str, An
                 spec["port"] = ports[port]
             elif port is not None and int(port) == target_port:
                 return None  # already points at the agent
-        out: dict[str, Any] = {action: spec}
+        # json.Marshal of the typed action: Go's field order (`path` before `port`), and a
+        # gRPC probe's unset `service` (a pointer without omitempty) as `null` (P43, P44).
+        out: dict[str, Any] = {action: go_marshal_data(spec, _ACTION_TYPES[action])}
         if timeout:
             out["timeoutSeconds"] = timeout
         return out
@@ -156,6 +161,15 @@ def _port_name(container: dict[str, Any], port: Any) -> Any:
     return port
 
 
+def _in_order_of(value: dict[str, Any], rewritten: Any) -> dict[str, Any]:
+    """`value` with the keys the rewritten `httpGet` also has in that one's order (the
+    user's order: rewriting changes values in place), the others after them."""
+    if not isinstance(rewritten, dict):
+        return value
+    first = {k: value[k] for k in rewritten if k in value}
+    return first | value
+
+
 def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
     """Give app containers back the probes recorded in ISTIO_KUBE_APP_PROBERS, in place.
 
@@ -180,7 +194,8 @@ def restore_probes(spec: dict[str, Any], probers_text: str | None) -> None:
         action = next((a for a in _ACTIONS if isinstance(prober.get(a), dict)), None)
         if not isinstance(probe, dict) or action is None or not isinstance(holder, dict):
             continue
-        value = clone(prober[action])
+        value = {k: v for k, v in clone(prober[action]).items() if v is not None}
+        value = _in_order_of(value, probe.get("httpGet"))
         if action != "grpc" and "port" in value:
             value["port"] = _port_name(target, value["port"])
         restored: dict[str, Any] = {}

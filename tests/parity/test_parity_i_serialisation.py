@@ -52,3 +52,12 @@ def test_P63_native_nftables_comes_after_force_apply() -> None:
         "--force-apply",
         "--native-nftables",
     ]
+
+
+def test_P59_pod_ports_in_go_field_order() -> None:
+    ports = [{"protocol": "UDP", "containerPort": 53, "name": "dns"}, {"containerPort": 9090}]
+    value = env(inject(pod_doc(container={"ports": ports})), "ISTIO_META_POD_PORTS")
+    assert value == (
+        '[\n    {"name":"dns","containerPort":53,"protocol":"UDP"}\n    ,{"containerPort":9090}\n]'
+    )
+    assert '{"name":"http","containerPort":8080}' in env(inject(pod_doc()), "ISTIO_META_POD_PORTS")
