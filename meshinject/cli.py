@@ -272,7 +272,7 @@ def completion(shell: str) -> None:
 
 
 def _register_integrations() -> None:
-    from meshinject.kustomize import kustomize_plugin
+    from meshinject.kustomize.commands import kustomize_plugin
 
     main.add_command(kustomize_plugin)
 

@@ -244,7 +244,7 @@ def processed(
 ) -> Iterator[FileDone]:
     """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
     from meshinject.files import FileResult, NullSink, Source, SpoolSink, iter_paths
-    from meshinject.kustomize_patches import PatchFinder
+    from meshinject.kustomize.patches import PatchFinder
     from meshinject.parallel import Engine, FileDone, FileJob, resolve_jobs
 
     sink = NullSink if write_back is WriteBack.CHECK else SpoolSink

@@ -120,7 +120,7 @@ def test_relative_file_names_are_relative_to_the_configuration_file(
 
 
 def test_the_kustomize_plugin_reads_it_and_its_spec_wins(project: Path) -> None:
-    from meshinject.kustomize import parse_config
+    from meshinject.kustomize.transformer_config import parse_config
 
     (project / ".meshinject.yaml").write_text("namespace: shop\nrevision: stable\n")
     spec = {"apiVersion": "meshinject.dev/v1", "kind": "SidecarInjector"}
