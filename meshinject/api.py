@@ -12,7 +12,9 @@ exactly as `meshinject inject` does. Nothing here prints, exits or touches files
 
 from __future__ import annotations
 
-from meshinject.files import FileResult, Source, TextSink
+from meshinject.files.file_result import FileResult
+from meshinject.files.sinks import TextSink
+from meshinject.files.source import Source
 from meshinject.inject.document import InjectionRequest, WorkloadReport
 from meshinject.options import RunOptions
 from meshinject.parallel import Engine, FileJob

@@ -305,7 +305,7 @@ def _given_flags() -> frozenset[str]:
 
 def _run(opts: dict[str, Any], *, operation: str) -> None:
     from meshinject import run
-    from meshinject.files import WriteBack
+    from meshinject.files.write_back import WriteBack
     from meshinject.usage import check_write_flags
 
     check_write_flags(opts)

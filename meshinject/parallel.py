@@ -20,17 +20,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from meshinject.errors import MeshInjectError
-from meshinject.files import (
-    Encoding,
-    FileResult,
-    Sink,
-    Source,
-    changed_underneath,
-    check_encoding,
-    display_path,
-    encode,
-    iter_documents,
-)
+from meshinject.files.documents import iter_documents
+from meshinject.files.encoding import Encoding, check_encoding, encode
+from meshinject.files.file_result import FileResult
+from meshinject.files.paths import display_path
+from meshinject.files.sinks import Sink
+from meshinject.files.source import Source, changed_underneath
 from meshinject.inject.document import InjectionRequest
 from meshinject.signals import die_with_parent
 from meshinject.stream import (

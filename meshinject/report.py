@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from meshinject.exitcodes import Exit
-from meshinject.files import FileResult
+from meshinject.files.file_result import FileResult
 
 
 @dataclass

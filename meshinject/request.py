@@ -52,7 +52,7 @@ def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
     """`--namespace-labels`: a file (one document or several) or a folder of them."""
     from pathlib import Path
 
-    from meshinject.files import iter_paths
+    from meshinject.files.paths import iter_paths
 
     folder = Path(path).is_dir()
     found: dict[str, NamespaceInfo] = {}
@@ -62,7 +62,8 @@ def read_namespace_labels(path: str) -> dict[str, NamespaceInfo]:
 
 
 def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceInfo]:
-    from meshinject.files import decode, read_input
+    from meshinject.files.encoding import decode
+    from meshinject.files.paths import read_input
     from meshinject.yamltext import first_content_line, load_document, split_stream
 
     text, _, _ = decode(read_input(path), path)

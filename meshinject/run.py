@@ -18,7 +18,7 @@ import click
 
 from meshinject.errors import MeshInjectError
 from meshinject.exitcodes import Exit
-from meshinject.files import WriteBack
+from meshinject.files.write_back import WriteBack
 from meshinject.options import RunOptions, options_from_params, settings
 from meshinject.output.text import console as make_console
 from meshinject.output.text import escape, print_error, print_report
@@ -59,7 +59,7 @@ def resolve(params: dict[str, Any], keep: frozenset[str], paths: list[str]) -> R
     given (`keep`), and a request for each per-path variant the inputs need. Raises
     MeshInjectError (ConfigError) if a file or setting is wrong, before any input is read.
     """
-    from meshinject.files import iter_paths
+    from meshinject.files.paths import iter_paths
     from meshinject.settings_file import find_project_config, load_project_config
 
     options = options_from_params(params)
@@ -100,7 +100,9 @@ def inject(
     write_back: WriteBack,
 ) -> int:
     """`meshinject inject` and `uninject`: write, print, diff or check every input."""
-    from meshinject.files import check_inside_named, display_path, unified_diff, write_atomic
+    from meshinject.files.atomic import write_atomic
+    from meshinject.files.paths import check_inside_named, display_path
+    from meshinject.output.diff import unified_diff
 
     console = make_console()
     report = Report(
@@ -151,7 +153,7 @@ def inject(
 
 def with_progress(processed: Any, paths: list[str], console: Any, *, quiet: bool) -> Any:
     """A progress bar on a terminal when the run takes a while (see output.progress)."""
-    from meshinject.files import iter_paths
+    from meshinject.files.paths import iter_paths
     from meshinject.output.progress import interactive, track
 
     if quiet or not interactive(console):
@@ -243,7 +245,10 @@ def processed(
     write_back: WriteBack,
 ) -> Iterator[FileDone]:
     """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
-    from meshinject.files import FileResult, NullSink, Source, SpoolSink, iter_paths
+    from meshinject.files.file_result import FileResult
+    from meshinject.files.paths import iter_paths
+    from meshinject.files.sinks import NullSink, SpoolSink
+    from meshinject.files.source import Source
     from meshinject.kustomize.patches import PatchFinder
     from meshinject.parallel import Engine, FileDone, FileJob, resolve_jobs
 
@@ -293,7 +298,7 @@ class Outputs:
 
     def add(self, part: Any) -> None:
         from meshinject.errors import OutputError
-        from meshinject.files import HEAD, joint, write_stdout
+        from meshinject.files.stdout import HEAD, joint, write_stdout
 
         if self.error is not None:
             if not isinstance(part, str):
@@ -320,7 +325,7 @@ class Outputs:
     def emit(self, report: Report) -> str:
         """Write `-o FILE`, only when every input succeeded (else say why it was not)."""
         if self.error is not None:
-            from meshinject.files import FileResult
+            from meshinject.files.file_result import FileResult
 
             report.add(FileResult("<stdout>", None, error=self.error))
         if not self.output:
@@ -333,7 +338,8 @@ class Outputs:
                 f"file{'s' if failed != 1 else ''} failed, and -o is written only when "
                 "every input succeeds"
             )
-        from meshinject.files import FileResult, write_atomic
+        from meshinject.files.atomic import write_atomic
+        from meshinject.files.file_result import FileResult
 
         text = (  # lazily, a block at a time: a list here would hold a whole file's output
             piece

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from meshinject.errors import MeshInjectError
-from meshinject.files import Source, check_encoding, iter_documents
+from meshinject.files.documents import iter_documents
+from meshinject.files.encoding import check_encoding
+from meshinject.files.source import Source
 from meshinject.inject.document import InjectionRequest
 from meshinject.policy import NamespaceInfo
 from meshinject.stream import scan_documents

@@ -4,7 +4,7 @@ CI cancellation, `timeout` and `docker stop` send SIGTERM. Its default action en
 process at once, in whichever thread the kernel picks: in the middle of an in-place
 write (a temporary file left behind) or with pool workers still running (orphaned, and
 holding the caller's stdout). As an exception in the main thread it unwinds instead:
-writes finish or are undone (`files._interrupts_deferred`), workers are stopped
+writes finish or are undone (`files.atomic._interrupts_deferred`), workers are stopped
 (`parallel.Engine`), and the exit code is 143 (128 + SIGTERM), the shell convention.
 """
 

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import stream
-from meshinject import files, parallel
+from meshinject import parallel
 from meshinject.api import InjectionRequest, RunOptions, build_request, inject_text
-from meshinject.files import Encoding, Source, check_encoding, iter_documents
+from meshinject.files import documents, source
+from meshinject.files.documents import iter_documents
+from meshinject.files.encoding import Encoding, check_encoding
+from meshinject.files.source import Source
 from meshinject.yamltext import split_stream
 from tests.runner import invoke as run
 
@@ -21,8 +24,8 @@ BROKEN_LAST = stream(3) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [unc
 @pytest.fixture
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cut streams into many pieces and chunks, as a huge file would be."""
-    monkeypatch.setattr(files, "BLOCK", 64)
-    monkeypatch.setattr(files, "PIECE", 200)
+    monkeypatch.setattr(source, "BLOCK", 64)
+    monkeypatch.setattr(documents, "PIECE", 200)
     monkeypatch.setattr(parallel, "CHUNK", 3000)
 
 

@@ -111,7 +111,7 @@ def run_command(config: str | None) -> None:
       meshinject kustomize-plugin run sidecars.yaml < resources.yaml
       kpt fn eval --exec "meshinject kustomize-plugin run" -- revision=canary
     """
-    from meshinject.files import decode
+    from meshinject.files.encoding import decode
     from meshinject.kustomize.exec_plugin import run_exec_plugin
     from meshinject.kustomize.krm_function import run_krm_function
     from meshinject.kustomize.transformer_file import transformer_file

@@ -87,7 +87,8 @@ def _options(spec: Mapping[str, Any], where: Location, base_dir: Path) -> RunOpt
 
 
 def load_config_file(path: str, *, base_dir: Path | None = None, source: str = "") -> RunOptions:
-    from meshinject.files import decode, read_input
+    from meshinject.files.encoding import decode
+    from meshinject.files.paths import read_input
     from meshinject.yamltext import load_document
 
     source = source or path

@@ -552,7 +552,7 @@ def test_U36_large_runs_show_an_eta_and_list_the_changes_again() -> None:
 
     from rich.console import Console
 
-    from meshinject.files import FileResult
+    from meshinject.files.file_result import FileResult
     from meshinject.output.progress import print_summary, track
     from meshinject.report import Report
     from meshinject.stream import StreamResult

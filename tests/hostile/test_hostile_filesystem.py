@@ -79,16 +79,16 @@ def test_an_unwritable_file_in_place_is_reported_and_the_others_rewritten(
     free.mkdir()
     (locked / "app.yaml").write_text(GOOD)
     (free / "app.yaml").write_text(GOOD)
-    from meshinject import files
+    from meshinject.files import atomic
 
-    real_temporary = files._temporary
+    real_temporary = atomic._temporary
 
     def refuse_in_locked(target: Path) -> tuple[int, str | None]:
         if target.parent == locked:
             raise PermissionError(13, "Permission denied")
         return real_temporary(target)
 
-    monkeypatch.setattr(files, "_temporary", refuse_in_locked)
+    monkeypatch.setattr(atomic, "_temporary", refuse_in_locked)
     result = invoke("-i", "-j", "1", str(locked), str(free))
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert errors == [f"error: {locked / 'app.yaml'}: cannot write file: Permission denied"]

@@ -85,7 +85,7 @@ def test_bar_is_removed_when_the_loop_stops_early() -> None:
 
 
 def test_summary_is_a_table_on_a_terminal_and_one_line_in_a_pipe(tmp_path: Path) -> None:
-    from meshinject.files import FileResult
+    from meshinject.files.file_result import FileResult
 
     report = Report(files=[FileResult("a.yaml", None), FileResult("b.yaml", None)])
     console, out = terminal()

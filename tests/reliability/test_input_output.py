@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from meshinject.files import Source, joint
+from meshinject.files.source import Source
+from meshinject.files.stdout import joint
 
 from .helpers import POD, run
 

@@ -1,0 +1,14 @@
+"""Files and streams at the edge: bytes in, bytes out, atomically and only when changed.
+
+This is the one layer that touches the file system. It keeps each file's encoding details
+(BOM, CRLF line endings, final newline) and never leaves a half-written file.
+
+- `paths`: which files the inputs name (folders walked), how they are shown, reading one.
+- `encoding`: UTF-8 checks, BOM and CRLF, and putting them back.
+- `source`: a file's bytes read once and readable again, and whether it changed meanwhile.
+- `documents`: a source's YAML documents, a piece at a time (bounded memory).
+- `sinks`: where one file's output goes while it is produced.
+- `atomic`: replacing a file atomically (temporary file, mode, owner, `os.replace`).
+- `stdout`: outputs of several files joined into one stream on standard output.
+- `write_back` and `file_result`: what happens to a file's result, and the result itself.
+"""

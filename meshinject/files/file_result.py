@@ -1,0 +1,27 @@
+"""One input file's result: its stream result, output, error, or why it was skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meshinject.errors import MeshInjectError
+from meshinject.stream import StreamResult
+
+
+@dataclass
+class FileResult:
+    path: str
+    stream: StreamResult | None
+    output: str = ""
+    error: MeshInjectError | None = None
+    skipped: str = ""  # why the whole file was left alone (a kustomize patch)
+
+    @property
+    def changed(self) -> bool:
+        return self.stream is not None and self.stream.changed
+
+    @property
+    def errors(self) -> list[MeshInjectError]:
+        if self.error is not None:
+            return [self.error]
+        return list(self.stream.errors) if self.stream else []
