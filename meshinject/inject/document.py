@@ -234,6 +234,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
             proxy_uid=uid,
             proxy_gid=gid,
             openshift=openshift,
+            manual=request.policy.mode == "manual",
         )
         new_meta = result.pod.get("metadata") or {}
         target_meta = _ensure(doc, meta_path)

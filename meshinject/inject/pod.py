@@ -50,12 +50,17 @@ def inject_pod(
     proxy_uid: int = 1337,
     proxy_gid: int = 1337,
     openshift: bool = False,
+    manual: bool = False,
 ) -> PodResult:
     """Return the injected copy of `pod` ({metadata, spec}); `pod` is not modified.
 
     `openshift`: Istio's webhook on OpenShift, which drops a user istio-proxy's
     runAsUser/runAsGroup when they equal the app's (OpenShift gives every container the
     same UID, which would defeat traffic capture).
+
+    `manual`: istioctl kube-inject, which applies the pod's `proxy.istio.io/config` to the
+    mesh config itself, so probe rewriting and the Prometheus merge use the pod's
+    `statusPort` (P42); the webhook keeps the mesh's.
     """
     original = clone(pod)
     if openshift:
@@ -97,7 +102,8 @@ def inject_pod(
         merged = strategic_merge(merged, overlay)
 
     _reapply_user_containers(merged, original, template_pod, context)
-    _post_process(merged, template_pod, context, settings)
+    mesh_status_port = (proxy_config if manual else settings.proxy_config).get("statusPort")
+    _post_process(merged, template_pod, context, settings, _port(mesh_status_port))
     return PodResult(pod=merged, templates=tuple(names))
 
 
@@ -266,14 +272,15 @@ def _post_process(
     template_pod: dict[str, Any],
     context: dict[str, Any],
     settings: InjectSettings,
+    mesh_status_port: int,
 ) -> None:
+    """Istio's postProcessPod; `mesh_status_port` is the mesh config's statusPort."""
     meta = _mapping_at(pod, "metadata")
     annotations = _mapping_at(meta, "annotations")
     labels = _mapping_at(meta, "labels")  # `labels:` with no value is null in YAML
     spec = _mapping_at(pod, "spec")
     sidecar = _find(spec.get("containers"), PROXY) or _find(spec.get("initContainers"), PROXY)
     _cluster_envs_last(sidecar, labels, settings)
-    mesh_status_port = int((settings.proxy_config or {}).get("statusPort", 15020))
     prometheus.apply_merge(pod, sidecar, mesh_status_port, settings)
     prometheus.apply_secure_port(pod, sidecar)
     if sidecar is not None and _rewrite_enabled(annotations, settings):
@@ -291,6 +298,11 @@ def _post_process(
     _drop_nulls(spec, template_pod)
     if not labels:
         meta.pop("labels")
+
+
+def _port(value: Any) -> int:
+    """A ProxyConfig statusPort (validated where it was read); unset is Istio's 15020."""
+    return 15020 if value is None else int(value)
 
 
 def _cluster_envs_last(
