@@ -85,23 +85,20 @@ def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceIn
 
 def build_request(options: RunOptions) -> InjectionRequest:
     """Build the config of each revision and the policy; raises ConfigError."""
-    from meshinject.config import ConfigSources, build_config
+    from meshinject.config import build_config
     from meshinject.config.documents import is_injector_configmap
 
     kube_version = parse_kube_version(options.kube_version)
     revision_files = _pairs(options.revision_values, "--revision-values", "REVISION=FILE")
     tags = _pairs(options.tags, "--tag", "TAG=REVISION")
 
-    def sources(revision: str, extra: Sequence[str] = ()) -> ConfigSources:
+    def sources(revision: str, extra: Sequence[str] = ()) -> RunOptions:
         # A revision given its injector ConfigMap renders with that ConfigMap's own
         # templates and injector settings, not the run's (U19).
         own_config = [path for path in extra if is_injector_configmap(path)]
-        return ConfigSources(
-            values_files=[*options.values_files, *extra],
-            mesh_config_files=list(options.mesh_config_files),
-            iop_files=list(options.iop_files),
-            inject_config_files=[*options.inject_config_files, *own_config],
-            set_args=list(options.set_args),
+        return options.replace(
+            values_files=(*options.values_files, *extra),
+            inject_config_files=(*options.inject_config_files, *own_config),
             revision="" if revision == DEFAULT else revision,
         )
 

@@ -1,7 +1,8 @@
 """meshinject's configuration: one frozen `Config`, built in one place by `build_config`.
 
-    from meshinject.config import ConfigSources, build_config
-    config = build_config(ConfigSources(values_files=["values.yaml"], set_args=["a.b=c"]))
+    from meshinject.config import build_config
+    from meshinject.options import RunOptions
+    config = build_config(RunOptions(values_files=["values.yaml"], set_args=["a.b=c"]))
 
 Names are imported lazily so that `import meshinject.config` stays cheap (pydantic and
 ruamel.yaml load only when a config is actually built).
@@ -18,13 +19,11 @@ if TYPE_CHECKING:
     from meshinject.config.injector import InjectorSettings, TemplateSource
     from meshinject.config.merge import merge_proxy_config
     from meshinject.config.proxyconfig import DEFAULT_PROXY_CONFIG, proxy_config_json
-    from meshinject.config.sources import ConfigSources
 
 _EXPORTS = {
     "Config": "meshinject.config.build",
     "build_config": "meshinject.config.build",
     "check_proxy_config": "meshinject.config.build",
-    "ConfigSources": "meshinject.config.sources",
     "ISTIO_VERSION": "meshinject.config.defaults",
     "InjectorSettings": "meshinject.config.injector",
     "TemplateSource": "meshinject.config.injector",
@@ -37,7 +36,6 @@ __all__ = [
     "DEFAULT_PROXY_CONFIG",
     "ISTIO_VERSION",
     "Config",
-    "ConfigSources",
     "InjectorSettings",
     "TemplateSource",
     "build_config",

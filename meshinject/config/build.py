@@ -8,6 +8,7 @@ applied to the mesh config right after it (as Istio's chart does).
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import PrivateAttr
@@ -21,10 +22,10 @@ from meshinject.config.mesh_model import MeshConfigModel, ProxyConfigModel
 from meshinject.config.profiles import ProfileError, profile_overlay, release_of
 from meshinject.config.provenance import Origin, Provenance, SourceDoc, render_path
 from meshinject.config.setflags import SET_LOCATION, parse_set, set_path
-from meshinject.config.sources import ConfigSources
 from meshinject.config.validation import validate
 from meshinject.config.values_model import Values
 from meshinject.errors import ConfigError, Location
+from meshinject.options import RunOptions
 
 NativeSidecars = Literal["true", "false", "auto"]
 _VERSION_SENTINEL = "Template_Version_And_Istio_Version_Mismatched_Check_Installation"
@@ -63,7 +64,7 @@ class Config(StrictModel):
 
 
 def _merge_layers(
-    sources: ConfigSources, overlay: dict[str, Any], overlay_note: str
+    options: RunOptions, overlay: dict[str, Any], overlay_note: str
 ) -> tuple[dict[str, Any], dict[str, Any], Provenance, Provenance]:
     """Values and mesh config: defaults, the profile overlay, then the user's layers."""
     vprov, mprov = Provenance(), Provenance()
@@ -76,14 +77,14 @@ def _merge_layers(
         doc = SourceDoc(f"<{overlay_note}>", overlay["mesh"], {}, note=overlay_note)
         mesh = mesh_layer(mesh, doc, mprov)
     mesh_docs: list[SourceDoc] = []
-    for path in sources.values_files:
+    for path in options.values_files:
         doc = read_values(path)
         values = values_layer(values, doc, vprov)
         mesh_docs.extend(_mesh_section(doc))
-    mesh_docs.extend(read_mesh(path) for path in sources.mesh_config_files)
+    mesh_docs.extend(read_mesh(path) for path in options.mesh_config_files)
     for doc in mesh_docs:
         mesh = mesh_layer(mesh, doc, mprov)
-    for path in sources.iop_files:
+    for path in options.iop_files:
         iop = read_iop(path)
         for doc in iop.values:
             values = values_layer(values, doc, vprov)
@@ -91,7 +92,7 @@ def _merge_layers(
                 mesh = mesh_layer(mesh, section, mprov)
         for doc in iop.mesh:
             mesh = mesh_layer(mesh, doc, mprov)
-    for argument in sources.set_args:
+    for argument in options.set_args:
         for item in parse_set(argument):
             note = SourceDoc(SET_LOCATION.path, None, {}, note=item.text)
             key = item.path[1:] if item.path[0] == "values" and len(item.path) > 1 else item.path
@@ -137,31 +138,35 @@ def _selected_profile(values: dict[str, Any], prov: Provenance) -> dict[str, Any
     return overlay
 
 
-def build_config(sources: ConfigSources) -> Config:
-    """Merge every layer of `sources` over the built-in defaults and validate the result.
+def build_config(options: RunOptions) -> Config:
+    """Merge the configuration layers `options` names over the built-in defaults and
+    validate the result: values, mesh config, IstioOperator and injector config files in
+    order, then `--set`; `options.revision` is the revision injected ("" for the default).
+    The other settings of `RunOptions` (policy, namespaces, style) are not read here.
+    Raises ConfigError, located in the file or flag at fault.
 
     An Istio profile, `compatibilityVersion` or platform selected anywhere in the values
     is applied as Istio's chart applies it: over the defaults, under the user's values."""
-    values, mesh, vprov, mprov = _merge_layers(sources, {}, "")
+    values, mesh, vprov, mprov = _merge_layers(options, {}, "")
     overlay = _selected_profile(values, vprov)
     if overlay:
-        values, mesh, vprov, mprov = _merge_layers(sources, overlay, "selected profile")
-    inject_docs = [read_inject_config(path) for path in sources.inject_config_files]
+        values, mesh, vprov, mprov = _merge_layers(options, overlay, "selected profile")
+    inject_docs = [read_inject_config(path) for path in options.inject_config_files]
 
     values_model = validate(Values, values, vprov, Location("<values>"))
     mesh_model = validate(MeshConfigModel, mesh, mprov, Location("<mesh config>"))
     raw_env = (values_model.pilot.env if values_model.pilot else None) or {}
     env = {key: scalars.to_text(value) for key, value in raw_env.items() if value is not None}
     global_ = values_model.global_
-    _check_revision(sources.revision, values_model.revision, vprov)
+    _check_revision(options.revision, values_model.revision, vprov)
     return Config(
         istio_version=defaults.ISTIO_VERSION,
         # The injection revision (istio.io/rev, status) is the one asked for, as in Istio;
         # `values.revision` only names the istiod (CA_ADDR), see inject/context.py.
-        revision=sources.revision or "",
+        revision=options.revision or "",
         values=values_model,
         mesh=mesh_model,
-        injector=_injector(values_model, vprov, inject_docs, sources.inject_config_files),
+        injector=_injector(values_model, vprov, inject_docs, options.inject_config_files),
         native_sidecars_setting=_native_sidecars(env, vprov),
         platform=env.get("PLATFORM") or (global_.platform if global_ else None) or "",
         compliance_policy=env.get("COMPLIANCE_POLICY", ""),
@@ -217,7 +222,7 @@ def _injector(
     values: Values,
     vprov: Provenance,
     inject_docs: list[tuple[SourceDoc | None, str | None]],
-    inject_paths: tuple[str, ...] | list[str],
+    inject_paths: Sequence[str],
 ) -> InjectorSettings:
     webhook = values.sidecarInjectorWebhook
     proxy = values.global_.proxy if values.global_ else None

@@ -4,17 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config, proxy_config_json
+from meshinject.config import build_config, proxy_config_json
+from meshinject.options import RunOptions
 
 CORPUS = Path("/work/shared/conformance")
 CASES = sorted(p for p in (CORPUS / "cases").glob("*") if p.is_dir()) if CORPUS.exists() else []
 
 
-def _sources(case: Path) -> ConfigSources:
+def _sources(case: Path) -> RunOptions:
     def present(*names: str) -> list[str]:
         return [str(case / n) for n in names if (case / n).exists()]
 
-    return ConfigSources(
+    return RunOptions(
         values_files=[
             str(CORPUS / "defaults" / "injector-values.yaml"),
             *present("values-overrides.yaml"),
@@ -28,7 +29,7 @@ def _sources(case: Path) -> ConfigSources:
 @pytest.mark.skipif(not (CORPUS / "defaults" / "injector-values.yaml").exists(), reason="no corpus")
 def test_corpus_defaults_match_the_goldens_settings() -> None:
     config = build_config(
-        ConfigSources(
+        RunOptions(
             values_files=[str(CORPUS / "defaults" / "injector-values.yaml")],
             mesh_config_files=[str(CORPUS / "defaults" / "mesh.yaml")],
         )

@@ -4,14 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.errors import ConfigError
+from meshinject.options import RunOptions
 from tests.config.config_helpers import fixture
 
 
 def _error(**kwargs: object) -> ConfigError:
     with pytest.raises(ConfigError) as info:
-        build_config(ConfigSources(**kwargs))  # type: ignore[arg-type]
+        build_config(RunOptions(**kwargs))  # type: ignore[arg-type]
     return info.value
 
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from meshinject.config import ISTIO_VERSION, ConfigSources, build_config
+from meshinject.config import ISTIO_VERSION, build_config
 from meshinject.config.merge import deep_merge
 from meshinject.inject.settings import settings_from_config
+from meshinject.options import RunOptions
 from tests.config.config_helpers import fixture
 
 
@@ -22,7 +23,7 @@ def test_deep_merge_merges_maps_replaces_lists_and_null_deletes() -> None:
 
 
 def test_builtin_defaults_are_the_current_istio_release() -> None:
-    config = build_config(ConfigSources())
+    config = build_config(RunOptions())
     values = config.values_dict()
     assert config.istio_version == ISTIO_VERSION
     assert values["global"]["hub"] == "docker.io/istio"
@@ -35,7 +36,7 @@ def test_builtin_defaults_are_the_current_istio_release() -> None:
 
 
 def test_values_file_deep_merges_and_null_deletes() -> None:
-    config = build_config(ConfigSources(values_files=[fixture("team-values.yaml")]))
+    config = build_config(RunOptions(values_files=[fixture("team-values.yaml")]))
     values = config.values_dict()
     proxy = values["global"]["proxy"]
     assert values["global"]["hub"] == "registry.example.com/mesh"
@@ -53,7 +54,7 @@ def test_values_file_deep_merges_and_null_deletes() -> None:
 
 
 def test_P8_pilot_env_values_keep_their_type_and_are_read_as_strings() -> None:
-    config = build_config(ConfigSources(values_files=[fixture("team-values.yaml")]))
+    config = build_config(RunOptions(values_files=[fixture("team-values.yaml")]))
     env = config.values_dict()["pilot"]["env"]
     assert env == {"ENABLE_NATIVE_SIDECARS": False, "PILOT_ENABLE_X": 1}
     assert settings_from_config(config).pilot_env == {
@@ -64,20 +65,20 @@ def test_P8_pilot_env_values_keep_their_type_and_are_read_as_strings() -> None:
 
 
 def test_json_values_and_helm_style_strings_are_accepted() -> None:
-    config = build_config(ConfigSources(values_files=[fixture("values.json")]))
+    config = build_config(RunOptions(values_files=[fixture("values.json")]))
     proxy = config.values_dict()["global"]["proxy"]
     assert proxy["privileged"] is True
     assert proxy["statusPort"] == 15020
 
 
 def test_values_dict_is_a_copy() -> None:
-    config = build_config(ConfigSources())
+    config = build_config(RunOptions())
     config.values_dict()["global"]["hub"] = "changed"
     assert config.values_dict()["global"]["hub"] == "docker.io/istio"
 
 
 def test_istio_operator_values_mesh_and_translations() -> None:
-    config = build_config(ConfigSources(iop_files=[fixture("operator.yaml")]))
+    config = build_config(RunOptions(iop_files=[fixture("operator.yaml")]))
     values = config.values_dict()
     assert values["global"]["hub"] == "mirror.example.com/istio"
     assert values["global"]["tag"] == "1.31.0-distroless"
@@ -91,7 +92,7 @@ def test_istio_operator_values_mesh_and_translations() -> None:
 
 
 def test_values_templates_are_go_templates_with_their_origin() -> None:
-    config = build_config(ConfigSources(values_files=[fixture("team-values.yaml")]))
+    config = build_config(RunOptions(values_files=[fixture("team-values.yaml")]))
     template = config.injector.templates["labels-only"]
     assert template.syntax == "go"
     assert "team: {{ .ObjectMeta.Namespace }}" in template.text
@@ -100,7 +101,7 @@ def test_values_templates_are_go_templates_with_their_origin() -> None:
 
 
 def test_injector_defaults_follow_values() -> None:
-    config = build_config(ConfigSources(set_args=["global.proxy.autoInject=disabled"]))
+    config = build_config(RunOptions(set_args=["global.proxy.autoInject=disabled"]))
     injector = config.injector
     assert injector.policy == "disabled"
     assert injector.default_templates == ["sidecar"]
@@ -112,7 +113,7 @@ def test_injector_defaults_follow_values() -> None:
 
 
 def test_full_inject_config_overrides_values() -> None:
-    config = build_config(ConfigSources(inject_config_files=[fixture("injector-config.yaml")]))
+    config = build_config(RunOptions(inject_config_files=[fixture("injector-config.yaml")]))
     injector = config.injector
     assert injector.policy == "disabled"
     assert injector.always_inject_selector == [{"matchLabels": {"mesh": "always"}}]
@@ -126,7 +127,7 @@ def test_full_inject_config_overrides_values() -> None:
 
 
 def test_bare_inject_config_becomes_the_sidecar_template() -> None:
-    config = build_config(ConfigSources(inject_config_files=[fixture("bare-template.yaml")]))
+    config = build_config(RunOptions(inject_config_files=[fixture("bare-template.yaml")]))
     sidecar = config.injector.templates["sidecar"]
     assert sidecar.syntax == "go"
     assert "{{- range .Spec.Containers }}" in sidecar.text
@@ -135,13 +136,13 @@ def test_bare_inject_config_becomes_the_sidecar_template() -> None:
 
 
 def test_mesh_config_may_be_the_istio_configmap() -> None:
-    config = build_config(ConfigSources(mesh_config_files=[fixture("istio-configmap.yaml")]))
+    config = build_config(RunOptions(mesh_config_files=[fixture("istio-configmap.yaml")]))
     assert config.mesh_dict()["trustDomain"] == "corp.example"
     assert config.default_proxy_config()["discoveryAddress"] == "istiod.corp:15012"
 
 
 def test_revision_platform_and_compliance_policy() -> None:
-    sources = ConfigSources(
+    sources = RunOptions(
         set_args=["pilot.env.PLATFORM=openshift,pilot.env.COMPLIANCE_POLICY=fips-140-3"],
         revision="canary",
     )
@@ -152,13 +153,13 @@ def test_revision_platform_and_compliance_policy() -> None:
 
 
 def test_config_is_frozen() -> None:
-    config = build_config(ConfigSources())
+    config = build_config(RunOptions())
     with pytest.raises(ValidationError):
         config.revision = "x"
 
 
 def test_whole_helm_values_file_is_accepted_and_its_mesh_config_applies() -> None:
-    config = build_config(ConfigSources(values_files=[fixture("helm-values.yaml")]))
+    config = build_config(RunOptions(values_files=[fixture("helm-values.yaml")]))
     values = config.values_dict()
     assert values["revisionTags"] == ["stable"]
     assert values["gateways"]["istio-ingressgateway"] == {"type": "LoadBalancer"}

@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from meshinject.config import ConfigSources, build_config, merge_proxy_config
+from meshinject.config import build_config, merge_proxy_config
+from meshinject.options import RunOptions
 from tests.config.config_helpers import fixture
 
 
 def _mesh(*files: str) -> dict[str, Any]:
-    return build_config(ConfigSources(mesh_config_files=[fixture(f) for f in files])).mesh_dict()
+    return build_config(RunOptions(mesh_config_files=[fixture(f) for f in files])).mesh_dict()
 
 
 def test_defaults_match_istio() -> None:
-    mesh = build_config(ConfigSources()).mesh_dict()
+    mesh = build_config(RunOptions()).mesh_dict()
     assert mesh["proxyListenPort"] == 15001
     assert mesh["proxyInboundListenPort"] == 15006
     assert mesh["inboundTrafficPolicy"] == {"mode": "PASSTHROUGH"}
@@ -48,7 +49,7 @@ def test_extension_providers_merge_by_name_and_append() -> None:
 
 def test_trust_domain_aliases_are_a_sorted_union() -> None:
     config = build_config(
-        ConfigSources(
+        RunOptions(
             mesh_config_files=[fixture("mesh-tracing.yaml")],
             set_args=["meshConfig.trustDomain=corp.example"],
         )
@@ -58,9 +59,7 @@ def test_trust_domain_aliases_are_a_sorted_union() -> None:
 
 
 def test_set_mesh_config_goes_to_the_mesh() -> None:
-    config = build_config(
-        ConfigSources(set_args=["meshConfig.defaultConfig.proxyMetadata.FOO=bar"])
-    )
+    config = build_config(RunOptions(set_args=["meshConfig.defaultConfig.proxyMetadata.FOO=bar"]))
     assert config.default_proxy_config()["proxyMetadata"] == {"FOO": "bar"}
     assert "meshConfig" not in config.values_dict()
 

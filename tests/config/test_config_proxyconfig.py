@@ -6,17 +6,17 @@ import pytest
 
 from meshinject.config import (
     DEFAULT_PROXY_CONFIG,
-    ConfigSources,
     build_config,
     check_proxy_config,
     merge_proxy_config,
     proxy_config_json,
 )
 from meshinject.errors import ConfigError
+from meshinject.options import RunOptions
 
 
 def _default_pc() -> dict[str, Any]:
-    return build_config(ConfigSources()).default_proxy_config()
+    return build_config(RunOptions()).default_proxy_config()
 
 
 def test_builtin_default_config_is_istios_default_proxy_config() -> None:
@@ -55,7 +55,7 @@ def test_proxy_config_json(overlay: dict[str, Any], expected: str) -> None:
 
 
 def test_mesh_metadata_then_annotation_merge() -> None:
-    config = build_config(ConfigSources(set_args=["meshConfig.defaultConfig.proxyMetadata.B=mesh"]))
+    config = build_config(RunOptions(set_args=["meshConfig.defaultConfig.proxyMetadata.B=mesh"]))
     pc = merge_proxy_config(config.default_proxy_config(), {"proxyMetadata": {"A": "pod"}})
     assert proxy_config_json(pc) == '{"proxyMetadata":{"A":"pod","B":"mesh"}}'
 

@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.config.setflags import parse_set, set_path
 from meshinject.errors import ConfigError
+from meshinject.options import RunOptions
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_set_path_creates_lists_and_deletes() -> None:
 
 def test_set_applies_last_and_is_typed() -> None:
     config = build_config(
-        ConfigSources(
+        RunOptions(
             set_args=[
                 "pilot.env.ENABLE_NATIVE_SIDECARS=true",
                 "global.proxy.statusPort=15021",

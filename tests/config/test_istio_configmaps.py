@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.errors import ConfigError
+from meshinject.options import RunOptions
 
 # What istio-discovery's chart renders into `data.config` with default values: sections
 # left empty are YAML nulls.
@@ -31,7 +32,7 @@ templates:
 def test_U1_null_sections_of_the_chart_rendered_config_are_empty(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text(CHART_CONFIG)
-    config = build_config(ConfigSources(inject_config_files=[str(path)]))
+    config = build_config(RunOptions(inject_config_files=[str(path)]))
     assert config.injector.injected_annotations == {}
     assert config.injector.policy == "enabled"
     assert "sidecar" in config.injector.templates
@@ -44,7 +45,7 @@ def test_U1_the_whole_configmap_object_is_accepted(tmp_path: Path) -> None:
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-sidecar-injector\n"
         f'data:\n  values: \'{{"global": {{"hub": "example.io/istio"}}}}\'\n  config: |\n{body}\n'
     )
-    config = build_config(ConfigSources(inject_config_files=[str(path)], values_files=[str(path)]))
+    config = build_config(RunOptions(inject_config_files=[str(path)], values_files=[str(path)]))
     assert config.injector.templates["sidecar"].text.startswith("metadata:")
     assert config.values_dict()["global"]["hub"] == "example.io/istio"
 
@@ -53,7 +54,7 @@ def test_U21_a_revision_file_naming_another_revision_is_an_error(tmp_path: Path)
     path = tmp_path / "rev.yaml"
     path.write_text("revision: 1-18\n")
     with pytest.raises(ConfigError, match=r"1-18.*1-19|1-19.*1-18"):
-        build_config(ConfigSources(values_files=[str(path)], revision="1-19"))
+        build_config(RunOptions(values_files=[str(path)], revision="1-19"))
 
 
 def _injector_cm(path: Path, marker: str, revision: str) -> str:

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.config.profiles import COMPATIBILITY, PLATFORMS
 from meshinject.errors import ConfigError
+from meshinject.options import RunOptions
 
 
 def effective(*set_args: str, iop: str | None = None, tmp: Path | None = None) -> Any:
@@ -20,7 +21,7 @@ def effective(*set_args: str, iop: str | None = None, tmp: Path | None = None) -
         path = tmp / "iop.yaml"
         path.write_text(iop)
         iop_files.append(str(path))
-    return build_config(ConfigSources(set_args=list(set_args), iop_files=iop_files))
+    return build_config(RunOptions(set_args=list(set_args), iop_files=iop_files))
 
 
 def proxy_requests(config: Any) -> dict[str, Any]:
@@ -132,4 +133,4 @@ def test_U31_an_iop_file_that_is_not_an_istio_operator_is_an_error(tmp_path: Pat
     path = tmp_path / "values.yaml"
     path.write_text("global:\n  hub: example.io\n")
     with pytest.raises(ConfigError, match="not an IstioOperator"):
-        build_config(ConfigSources(iop_files=[str(path)]))
+        build_config(RunOptions(iop_files=[str(path)]))

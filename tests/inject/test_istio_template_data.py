@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.errors import TemplateError
 from meshinject.gotemplate import render_string
 from meshinject.inject.context import Workload
 from meshinject.inject.gonormal import normalise_pod_overlay
 from meshinject.inject.settings import settings_from_config
 from meshinject.inject.template_data import sidecar_template_data
+from meshinject.options import RunOptions
 
 BASE_POD: dict[str, Any] = {
     "metadata": {"labels": {"app": "web"}},
@@ -38,7 +39,7 @@ def render(
     mesh_files: tuple[str, ...] = (),
     strict: bool = False,
 ) -> str:
-    config = build_config(ConfigSources(set_args=list(set_args), mesh_config_files=mesh_files))
+    config = build_config(RunOptions(set_args=list(set_args), mesh_config_files=mesh_files))
     settings = settings_from_config(config)
     data = sidecar_template_data(
         settings=settings,
@@ -196,7 +197,7 @@ def test_U2_a_render_that_would_print_an_unset_marker_fails_instead(template: st
 
 
 def test_P16_required_is_not_an_istio_template_function(tmp_path: Path) -> None:
-    from meshinject.config import ConfigSources, build_config
+    from meshinject.config import build_config
     from meshinject.errors import ConfigError
 
     path = tmp_path / "inject.yaml"
@@ -204,7 +205,7 @@ def test_P16_required_is_not_an_istio_template_function(tmp_path: Path) -> None:
         "templates:\n  sidecar: |\n    x: '{{ required \"need hub\" .Values.global.hub }}'\n"
     )
     with pytest.raises(ConfigError, match='function "required" not defined'):
-        build_config(ConfigSources(inject_config_files=[str(path)]))
+        build_config(RunOptions(inject_config_files=[str(path)]))
 
 
 def test_P15_sprig_time_and_random_functions_render() -> None:

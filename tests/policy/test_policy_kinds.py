@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from meshinject.config import ConfigSources, build_config
+from meshinject.config import build_config
 from meshinject.inject.document import InjectionRequest, inject_document
 from meshinject.inject.settings import InjectSettings, settings_from_config
+from meshinject.options import RunOptions
 from meshinject.policy import NamespaceInfo, PolicySettings
 
 from .webhook_oracle import INJECT, INJECTION, REV, Scenario, expected_manual, expected_webhook
@@ -52,7 +53,7 @@ COMBINATIONS = len(NAMESPACE_LABELS) * 3 * 2 * 2
 
 @cache
 def _settings(revision: str) -> InjectSettings:
-    config = build_config(ConfigSources(revision="" if revision == "default" else revision))
+    config = build_config(RunOptions(revision="" if revision == "default" else revision))
     return settings_from_config(config)
 
 
