@@ -35,10 +35,11 @@ class Setting:
     shape: Shape = "text"
     metavar: str | None = None
     choices: tuple[str, ...] = ()
-    per_path: bool = False  # may differ per path (`overrides:` of a configuration file)
+    per_path: bool = False  # may differ per path (meshinject.path_settings)
     show_default: bool = False
-    # The flag also takes PATH=VALUE (repeatable), for the files under PATH; those go to
-    # the RunOptions field `path_<name>s` (e.g. `-n k8s/shop=shop`: path_namespaces).
+    # The flag also takes PATH=VALUE (repeatable): the value for the files under PATH, a
+    # per-path override like a configuration file's (`-n k8s/shop=shop`, see
+    # meshinject.path_settings.from_flags); needs per_path.
     flag_takes_paths: bool = False
 
     @property
@@ -129,7 +130,6 @@ class RunOptions:
         "PATH=NAMESPACE: for the files under PATH (a folder or file; the longest "
         "match wins). Repeatable.",
     )
-    path_namespaces: Sequence[str] = ()  # "PATH=NAMESPACE", from `-n` (see flag_takes_paths)
     namespace_labels_file: str | None = _setting(
         None,
         key="namespaceLabels",
@@ -212,7 +212,11 @@ def click_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def options_from_params(params: dict[str, Any]) -> RunOptions:
-    """The `RunOptions` of a Click command decorated with `click_options`."""
+    """The `RunOptions` of a Click command decorated with `click_options`.
+
+    The `PATH=VALUE` values of a flag that takes paths are per-path overrides, not part of
+    the run's options: see `meshinject.path_settings.from_flags`.
+    """
     given: dict[str, Any] = {}
     for name, setting in settings():
         if name not in params:
@@ -222,7 +226,6 @@ def options_from_params(params: dict[str, Any]) -> RunOptions:
             plain = [item for item in value if "=" not in item]
             if plain:
                 given[name] = plain[-1]
-            given[f"path_{name}s"] = tuple(item for item in value if "=" in item)
         else:
             given[name] = tuple(value) if isinstance(value, list | tuple) else value
     return RunOptions(**given)

@@ -16,7 +16,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from meshinject.errors import MeshInjectError
@@ -72,7 +72,6 @@ class _Task:
     enabled: bool
     failed: frozenset[int]
     parse: bytes  # pass 1's "needs parsing" flags for these documents
-    namespace: str | None = None  # the file's namespace, when it is not the run's default
     request: int = 0  # which of the engine's requests
 
 
@@ -219,8 +218,6 @@ class Engine:
                 yield _FileEnd(job, error=exc)
                 continue
             namespaces = scan.namespaces if scan.changes_namespaces else None
-            namespace = request.namespace_for(job.path)
-            own = namespace if namespace != request.default_namespace else None
             enabled = not scan.errors
             failed = scan.failed
             yield _FileStart(job, encoding)
@@ -236,11 +233,11 @@ class Engine:
                 size += len(doc.text)
                 if size >= CHUNK:
                     flags = bytes(parse[chunk[0][1] : doc.index + 1])
-                    yield _Task(chunk, namespaces, enabled, failed, flags, own, job.request)
+                    yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
                     chunk, size = [], 0
             if chunk:
                 flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
-                yield _Task(chunk, namespaces, enabled, failed, flags, own, job.request)
+                yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
             try:
                 job.source.check_unchanged()
                 if count != len(parse):
@@ -259,8 +256,6 @@ def _transform(
     request = requests[task.request]
     if task.namespaces is not None:
         request = request.with_namespaces(task.namespaces)
-    if task.namespace is not None:
-        request = replace(request, default_namespace=task.namespace)
     docs = [RawDocument(*doc) for doc in task.docs]
     return transform_documents(
         docs,

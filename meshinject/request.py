@@ -137,24 +137,11 @@ def build_request(options: RunOptions) -> InjectionRequest:
         settings=settings_for(main_revision if main_revision in configs else next(iter(configs))),
         policy=policy,
         default_namespace=options.namespace,
-        path_namespaces=_path_namespaces(options.path_namespaces),
         namespaces=namespaces,
         settings_for_revision=settings_for,
         output_style=options.output_style,
         auto_mode=options.mode is None and mode == "manual",
     )
-
-
-def _path_namespaces(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    from pathlib import Path
-
-    pairs = _pairs(items, "--namespace", "PATH=NAMESPACE")
-    for path in pairs:
-        if not Path(path).exists():
-            raise ConfigError(
-                f"{path}={pairs[path]}: no such file or folder", Location("--namespace")
-            )
-    return tuple(pairs.items())
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from typing import Any
 
 from meshinject.errors import ConfigError, Location, MeshInjectError
 from meshinject.options import RunOptions, Setting, by_key, settings
+from meshinject.path_settings import PathOverride
 
 CONFIG_NAME = ".meshinject.yaml"
 PYPROJECT = "pyproject.toml"
@@ -36,43 +37,17 @@ Locate = Callable[[KeyPath], Location]
 
 
 @dataclass(frozen=True)
-class Override:
-    """Settings for the files matching `patterns` (relative to `base_dir`)."""
-
-    patterns: tuple[str, ...]
-    base_dir: Path
-    values: Mapping[str, Any]  # RunOptions field name -> value
-
-    def matches(self, path: str) -> bool:
-        if path == "-":
-            return False
-        try:
-            relative = Path(path).resolve().relative_to(self.base_dir.resolve()).as_posix()
-        except ValueError:
-            return False
-        return any(_glob(pattern).fullmatch(relative) for pattern in self.patterns)
-
-
-@dataclass(frozen=True)
 class ProjectConfig:
     """A project configuration file: its settings and its per-path overrides."""
 
     path: str
     values: Mapping[str, Any] = field(default_factory=dict)  # field name -> value
-    overrides: tuple[Override, ...] = ()
+    overrides: tuple[PathOverride, ...] = ()  # in file order (see meshinject.path_settings)
 
     def options(self, defaults: RunOptions, keep: frozenset[str] = frozenset()) -> RunOptions:
         """`defaults` with this file's settings, except the fields in `keep` (flags given)."""
         changes = {k: v for k, v in self.values.items() if k not in keep}
         return defaults.replace(**changes)
-
-    def options_for(self, path: str, options: RunOptions, keep: frozenset[str]) -> RunOptions:
-        """`options` for one input file: the matching overrides applied, in order."""
-        changes: dict[str, Any] = {}
-        for override in self.overrides:
-            if override.matches(path):
-                changes.update({k: v for k, v in override.values.items() if k not in keep})
-        return options.replace(**changes) if changes else options
 
 
 # --------------------------------------------------------------------------- finding
@@ -127,7 +102,7 @@ def load_project_config(path: Path | str) -> ProjectConfig:
     return ProjectConfig(source, values, overrides)
 
 
-def _overrides(data: Any, locate: Locate, base_dir: Path) -> tuple[Override, ...]:
+def _overrides(data: Any, locate: Locate, base_dir: Path) -> tuple[PathOverride, ...]:
     if data is None:
         return ()
     if not isinstance(data, list):
@@ -152,7 +127,7 @@ def _overrides(data: Any, locate: Locate, base_dir: Path) -> tuple[Override, ...
             base_dir=base_dir,
             prefix=at,
         )
-        out.append(Override(tuple(patterns), base_dir, values))
+        out.append(PathOverride(values, tuple(patterns), base_dir))
     return tuple(out)
 
 
@@ -320,28 +295,3 @@ def _read_toml(text: str, source: str) -> tuple[Any, Locate]:
 
     tool = data.get("tool", {}).get("meshinject")
     return tool, locate
-
-
-def _glob(pattern: str) -> re.Pattern[str]:
-    """A path glob: `*` and `?` within a folder, `**` across folders; a folder matches
-    everything under it."""
-    pattern = pattern.strip().removeprefix("./")
-    out = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(out.rstrip("/") + "(?:/.*)?")

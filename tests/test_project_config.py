@@ -68,6 +68,19 @@ def test_overrides_set_namespace_per_path(project: Path, cli: Cli) -> None:
     assert found == {"k8s/shop/web.yaml": "shop", "k8s/web.yaml": "base"}
 
 
+def test_per_path_flags_and_overrides_are_one_mechanism(project: Path, cli: Cli) -> None:
+    # `-n PATH=NS` is a per-path override like the file's: the file's apply first, then
+    # the flags' (the most specific last), so a flag wins for the files under its path.
+    (project / ".meshinject.yaml").write_text(
+        "namespace: base\noverrides:\n  - paths: [k8s/**]\n    namespace: file\n"
+    )
+    args = ("-n", "k8s=flag-k8s", "-n", "k8s/shop=flag-shop")
+    found = namespaces(cli("explain", "--output", "json", *args, "k8s"))
+    assert found == {"k8s/shop/web.yaml": "flag-shop", "k8s/web.yaml": "flag-k8s"}
+    found = namespaces(cli("explain", "--output", "json", "-n", "k8s/shop=flag", "k8s"))
+    assert found == {"k8s/shop/web.yaml": "flag", "k8s/web.yaml": "file"}
+
+
 def test_pyproject_tool_table_is_read(project: Path, cli: Cli) -> None:
     (project / "pyproject.toml").write_text('[tool.meshinject]\nnamespace = "shop"\n')
     found = namespaces(cli("explain", "--output", "json", "k8s/web.yaml"))

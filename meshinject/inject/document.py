@@ -11,7 +11,6 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 from meshinject.datacopy import clone
@@ -69,21 +68,6 @@ class InjectionRequest:
     # No mode was asked for and none of the settings implied one: namespace labels found
     # in the input switch the run to webhook mode.
     auto_mode: bool = False
-    # (path, namespace): the namespace of documents without one, for the files under a
-    # path (`-n PATH=NAMESPACE`); the longest matching path wins over `default_namespace`.
-    path_namespaces: tuple[tuple[str, str], ...] = ()
-
-    def namespace_for(self, path: str) -> str:
-        """The namespace of documents without `metadata.namespace` in the file `path`."""
-        if not self.path_namespaces or path == "-":
-            return self.default_namespace
-        parts = _path_parts(path)
-        best, best_length = self.default_namespace, -1
-        for prefix, namespace in self.path_namespaces:
-            prefix_parts = _path_parts(prefix)
-            if parts[: len(prefix_parts)] == prefix_parts and len(prefix_parts) > best_length:
-                best, best_length = namespace, len(prefix_parts)
-        return best
 
     def with_namespaces(self, found: Mapping[str, NamespaceInfo]) -> InjectionRequest:
         """This request with the namespaces the input declares (they win over earlier
@@ -95,10 +79,6 @@ class InjectionRequest:
         if self.auto_mode and found:
             policy = replace(policy, mode="webhook")
         return replace(self, namespaces=namespaces, policy=policy, auto_mode=False)
-
-
-def _path_parts(path: str) -> tuple[str, ...]:
-    return Path(path).resolve().parts
 
 
 def _str_map(value: Any) -> dict[str, str]:
