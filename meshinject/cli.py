@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -113,30 +114,35 @@ class DefaultGroup(click.Group):
             sys.exit(Exit.FAILED)
 
 
-def _config_options(func: Any) -> Any:
-    """The inputs, the project configuration file and every setting (meshinject.options)."""
-    func = click.argument("paths", nargs=-1, type=click.Path())(func)
-    func = click_options(func)
-    func = click.option(
-        "--config",
-        type=click.Path(dir_okay=False),
-        default=None,
-        metavar="FILE",
-        help="Project configuration file (default: .meshinject.yaml, or [tool.meshinject] "
-        "in pyproject.toml, the nearest from the working directory up). Flags win over it.",
-    )(func)
-    return click.option(
-        "-f",
-        "--filename",
-        "filenames",
-        multiple=True,
-        metavar="PATH",
-        type=click.Path(),
-        help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable.",
-    )(func)
+def _config_options(command: str) -> Callable[[Any], Any]:
+    """The inputs, the project configuration file and the settings that have an effect in
+    `command` (meshinject.options)."""
+
+    def decorate(func: Any) -> Any:
+        func = click.argument("paths", nargs=-1, type=click.Path())(func)
+        func = click_options(command)(func)
+        func = click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            default=None,
+            metavar="FILE",
+            help="Project configuration file (default: .meshinject.yaml, or [tool.meshinject] "
+            "in pyproject.toml, the nearest from the working directory up). Flags win over it.",
+        )(func)
+        return click.option(
+            "-f",
+            "--filename",
+            "filenames",
+            multiple=True,
+            metavar="PATH",
+            type=click.Path(),
+            help="Manifest file or folder (walks *.yaml, *.yml); '-' reads stdin. Repeatable.",
+        )(func)
+
+    return decorate
 
 
-def _write_options(func: Any) -> Any:
+def _write_options(command: str) -> Callable[[Any], Any]:
     """The options of the commands that write manifests (inject, uninject)."""
     options = [
         click.option(
@@ -166,9 +172,13 @@ def _write_options(func: Any) -> Any:
             "1: sequential). Output is the same whatever N.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return _config_options(func)
+
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return _config_options(command)(func)
+
+    return decorate
 
 
 @click.group(
@@ -194,7 +204,7 @@ def main() -> None:
 
 
 @main.command(epilog=EXIT_HELP)
-@_write_options
+@_write_options("inject")
 def inject(**opts: Any) -> None:
     """Inject sidecars (the default command).
 
@@ -206,7 +216,7 @@ def inject(**opts: Any) -> None:
 
 
 @main.command(epilog=EXIT_HELP)
-@_write_options
+@_write_options("uninject")
 def uninject(**opts: Any) -> None:
     """Remove injected sidecars, using the sidecar.istio.io/status annotation.
 
@@ -218,7 +228,7 @@ def uninject(**opts: Any) -> None:
 
 
 @main.command(epilog=EXPLAIN_EXIT_HELP)
-@_config_options
+@_config_options("explain")
 @click.option(
     "--output",
     "output_format",

@@ -41,6 +41,9 @@ class Setting:
     # per-path override like a configuration file's (`-n k8s/shop=shop`, see
     # meshinject.path_settings.from_flags); needs per_path.
     flag_takes_paths: bool = False
+    # It only decides whether (and by which revision's webhook) a pod is injected, so
+    # `uninject`, which removes every injection, has no use for it (U14).
+    decides_injection: bool = False
 
     @property
     def multiple(self) -> bool:
@@ -136,6 +139,7 @@ class RunOptions:
         flags=("--namespace-labels",),
         shape="labels",
         metavar="FILE",
+        decides_injection=True,
         help="Namespace labels: a file or folder holding a mapping ns -> {label: value}, "
         "Namespace objects (several documents allowed) or `kubectl get ns -o yaml` "
         "Lists. Namespace objects among the inputs count too.",
@@ -146,6 +150,7 @@ class RunOptions:
         flags=("--mode",),
         shape="choice",
         choices=("manual", "webhook"),
+        decides_injection=True,
         help="manual: inject unless the pod opts out (istioctl kube-inject); "
         "webhook: decide like Istio's webhook from namespace labels. "
         "Default: webhook when --namespace-labels is given or a namespace in the "
@@ -190,25 +195,54 @@ def by_key() -> dict[str, tuple[str, Setting]]:
     return {setting.key: (name, setting) for name, setting in settings()}
 
 
-def click_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a Click command with one option per setting (parameter = field name)."""
+def click_options(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate the Click command `command` with one option per setting (parameter = field
+    name). `uninject` does not show the settings that decide injection; given there, they
+    are a usage error (exit 2)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for name, setting in reversed(settings()):
+            if command == "uninject" and setting.decides_injection:
+                func = _refused_option(name, setting, command)(func)
+            else:
+                func = _option(name, setting)(func)
+        return func
+
+    return decorate
+
+
+def _option(name: str, setting: Setting) -> Callable[..., Any]:
     import click
 
-    defaults = {f.name: f.default for f in dataclasses.fields(RunOptions)}
-    for name, setting in reversed(settings()):
-        default = defaults[name]
-        option = click.option(
-            *setting.flags,
-            name,
-            multiple=setting.multiple,
-            metavar=setting.metavar,
-            type=click.Choice(setting.choices) if setting.choices else None,
-            default=None if setting.multiple else default,
-            show_default=setting.show_default,
-            help=setting.help,
-        )
-        func = option(func)
-    return func
+    default = next(f.default for f in dataclasses.fields(RunOptions) if f.name == name)
+    return click.option(
+        *setting.flags,
+        name,
+        multiple=setting.multiple,
+        metavar=setting.metavar,
+        type=click.Choice(setting.choices) if setting.choices else None,
+        default=None if setting.multiple else default,
+        show_default=setting.show_default,
+        help=setting.help,
+    )
+
+
+def _refused_option(name: str, setting: Setting, command: str) -> Callable[..., Any]:
+    """A hidden option whose flags are a usage error that says why (Click's own "No such
+    option" would suggest a typo)."""
+    import click
+
+    flag = next(f for f in setting.flags if f.startswith("--"))
+
+    def refuse(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError(
+                f"{flag} has no effect on {command}: it removes every injection, "
+                "whatever a webhook would decide",
+                ctx,
+            )
+
+    return click.option(*setting.flags, name, hidden=True, default=None, callback=refuse)
 
 
 def options_from_params(params: dict[str, Any]) -> RunOptions:

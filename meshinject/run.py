@@ -68,11 +68,17 @@ class Requests:
         return self._index[key]
 
 
-def resolve(params: dict[str, Any], keep: frozenset[str], paths: list[str]) -> Requests:
+def resolve(
+    params: dict[str, Any], keep: frozenset[str], paths: list[str], *, operation: str = "inject"
+) -> Requests:
     """The run's settings: the project configuration file's, overridden by the flags
     given (`keep`), and a request for each per-path variant the inputs need. Per path, the
     file's `overrides:` apply first, then the flags' `PATH=VALUE`s (they win). Raises
     MeshInjectError (ConfigError) if a file or setting is wrong, before any input is read.
+
+    `uninject` removes every injection, whatever a webhook would decide: the settings that
+    decide injection do not apply (its flags refuse them), and the check of its result
+    re-injects as `istioctl kube-inject` does (manual mode), with the run's config.
     """
     from meshinject.files.paths import iter_paths
     from meshinject.path_settings import from_flags
@@ -86,6 +92,8 @@ def resolve(params: dict[str, Any], keep: frozenset[str], paths: list[str]) -> R
         options = project.options(options, keep)
         overrides = tuple(override.without(keep) for override in project.overrides)
     overrides += from_flags(params)
+    if operation == "uninject":
+        options = options.replace(mode="manual", namespace_labels_file=None, extra_namespaces={})
     requests = Requests(options, overrides)
     if overrides:
         for path in iter_paths(paths):
@@ -130,7 +138,7 @@ def inject(
         operation=operation,
     )
     try:
-        requests = resolve(params, keep, paths)
+        requests = resolve(params, keep, paths, operation=operation)
     except MeshInjectError as exc:
         show_report(
             console, report, params, operation=operation, write_back=write_back, config_errors=[exc]

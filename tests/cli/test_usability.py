@@ -173,6 +173,49 @@ def test_U14_explain_lists_only_its_exit_codes(cli: Cli) -> None:
     assert "--check" not in text
 
 
+def test_U14_uninject_help_lists_only_the_options_it_uses(cli: Cli) -> None:
+    """uninject removes every injection, whatever a webhook would decide: the options
+    that only decide whether to inject are not offered; those of the config it checks
+    its result with (values, revision, style...) are."""
+    result = cli("uninject", "--help")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    for option in ("--mode", "--namespace-labels"):
+        assert option not in result.stdout
+    for option in ("--values", "--revision", "--style", "--check", "-i, --in-place"):
+        assert option in result.stdout
+    assert "--mode" in cli("inject", "--help").stdout
+    assert "--namespace-labels" in cli("explain", "--help").stdout
+
+
+def test_U14_an_inject_only_option_given_to_uninject_is_a_usage_error(cli: Cli) -> None:
+    app = write("app.yaml", DEPLOYMENT)
+    write("ns.yaml", "default: {istio-injection: enabled}\n")
+    for args in (("--mode", "webhook"), ("--namespace-labels", "ns.yaml")):
+        result = cli("uninject", *args, "-i", "app.yaml")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert f"{args[0]} has no effect on uninject" in result.stderr
+        assert "rewrote" not in result.stderr
+    assert app.read_text() == DEPLOYMENT
+
+
+def test_U14_uninject_checks_its_result_whatever_a_webhook_would_decide(cli: Cli) -> None:
+    """A tag (or a project file's `mode: webhook`) once made uninject's check re-inject
+    in webhook mode, where the unlabelled namespace is not injected: a false warning."""
+    injected = cli("-f", str(write("app.yaml", DEPLOYMENT)))
+    assert injected.exit_code == 0
+    write("injected.yaml", injected.stdout)
+    write(".meshinject.yaml", "mode: webhook\n")
+    (Path(".git")).mkdir()
+    for args in ((), ("--tag", "prod=default")):
+        result = cli("uninject", *args, "-f", "injected.yaml")
+        assert result.exit_code == 0
+        assert result.stdout == DEPLOYMENT
+        assert "best effort" not in result.stderr
+        assert result.stderr == "1 workload uninjected, 0 skipped, 0 documents passed through\n"
+
+
 def test_U14_both_version_outputs_agree(cli: Cli) -> None:
     flag, command = cli("--version"), cli("version")
     assert flag.exit_code == command.exit_code == 0
