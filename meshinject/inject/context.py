@@ -1,21 +1,32 @@
-"""The values a template sees for one pod, computed once in Python.
+"""What the built-in Jinja templates read for one pod, derived from its template data.
 
-Istio's template computes most of these inline with Go template functions; doing it here
-keeps the Jinja template short and readable, and gives one tested place per rule.
+There is one context per pod: `SidecarTemplateData` (meshinject.inject.template_data),
+Istio's typed data, which a Go template reads as its dot. Istio's template computes most
+values inline with Go template functions from that data; the built-in templates read them
+here, computed once in Python from the same data (`data` in the returned mapping), so the
+two renderers share Istio's computed fields and cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from meshinject.errors import InjectionError
-from meshinject.gotemplate import gojson
-from meshinject.gotemplate.istio_funcs import append_multus_network, otel_resource_attributes
-from meshinject.inject.gonormal import go_marshal_data
+from meshinject.gotemplate.istio_funcs import (
+    append_multus_network,
+    otel_resource_attributes,
+    struct_to_json,
+)
 from meshinject.inject.jsonmap import template_json_object
 from meshinject.inject.settings import InjectSettings
+from meshinject.inject.template_data import (
+    SidecarTemplateData,
+    Workload,
+    proxy_image_name,
+    proxy_init_image_name,
+)
 from meshinject.quantity import canonical_resources
 
 RESOURCE_ANNOTATIONS = {
@@ -26,62 +37,13 @@ RESOURCE_ANNOTATIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Workload:
-    """Who owns the pod: the object Istio calls DeploymentMeta / TypeMeta."""
-
-    kind: str
-    api_version: str
-    name: str
-    namespace: str
-
-
-def native_sidecars_setting(settings: InjectSettings) -> bool:
-    """Istio's `.NativeSidecars`: the setting alone (`auto` = Kubernetes >= 1.33)."""
-    mode = settings.pilot_env.get("ENABLE_NATIVE_SIDECARS", settings.native_mode).lower()
-    if mode in ("true", "false"):
-        return mode == "true"
-    return settings.kube_version is None or settings.kube_version >= (1, 33)
-
-
-def native_sidecars(settings: InjectSettings, annotations: dict[str, Any]) -> bool:
+def native_sidecars(data: SidecarTemplateData, annotations: Mapping[str, Any]) -> bool:
     """The sidecar template's rule: a non-empty `sidecar.istio.io/nativeSidecar` annotation
-    means native unless it is exactly `false`; without one, the setting decides."""
+    means native unless it is exactly `false`; without one, `.NativeSidecars` decides."""
     override = annotations.get("sidecar.istio.io/nativeSidecar")
     if override is not None and str(override) != "":
         return str(override) != "false"
-    return native_sidecars_setting(settings)
-
-
-KNOWN_IMAGE_TYPES = ("distroless", "debug")
-
-
-def with_image_type(tag: str, image_type: str) -> str:
-    """`tag` with Istio's image-type suffix: a known suffix is replaced, `default` drops it."""
-    if not image_type:
-        return tag
-    for known in KNOWN_IMAGE_TYPES:
-        if tag.endswith("-" + known):
-            tag = tag[: -len(known) - 1]
-            break
-    return tag if image_type == "default" else f"{tag}-{image_type}"
-
-
-def image_url(
-    settings: InjectSettings, image: str, annotations: dict[str, Any], image_type: str = ""
-) -> str:
-    """Istio's `.ProxyImage` / `.ProxyInitImage`: `hub/image:tag[-type]`.
-
-    The type is `image_type` (ProxyConfig `image.imageType`, proxy only), else
-    `global.variant`; a `sidecar.istio.io/proxyImageType` annotation, even an empty one,
-    wins over both.
-    """
-    hub = settings.value("global", "hub", default="")
-    tag = str(settings.value("global", "tag", default=""))
-    image_type = image_type or str(settings.value("global", "variant", default="") or "")
-    if "sidecar.istio.io/proxyImageType" in annotations:
-        image_type = str(annotations["sidecar.istio.io/proxyImageType"] or "")
-    return f"{hub}/{image}:{with_image_type(tag, image_type)}"
+    return bool(data.NativeSidecars)
 
 
 def exclude_inbound_ports(status_port: int, excluded: str) -> str:
@@ -117,14 +79,15 @@ def _as_dict(value: object) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def _pod_ports_json(containers: list[dict[str, Any]]) -> str:
+def _pod_ports_json(data: SidecarTemplateData) -> str:
+    """ISTIO_META_POD_PORTS: every container port as Istio's template writes it
+    (`structToJSON` of corev1.ContainerPort: Go field order, empty fields left out)."""
     ports = []
-    for container in containers:
-        for port in container.get("ports") or []:
-            if isinstance(port, dict):
-                # structToJSON of a corev1.ContainerPort: Go's field order (P59)
-                data = go_marshal_data(port, "ContainerPort")
-                ports.append(gojson.marshal(data, sort_keys=False))
+    for container in data.Spec.Containers:
+        for port in container.Ports:
+            text = struct_to_json(port)
+            if text:
+                ports.append(text)
     if not ports:
         return "[\n]"
     return "[\n    " + "\n    ,".join(ports) + "\n]"
@@ -139,15 +102,23 @@ def _canonical(labels: dict[str, Any], keys: tuple[str, ...], fallback: str) -> 
 
 def build_context(
     *,
+    data: SidecarTemplateData,
     settings: InjectSettings,
     pod: dict[str, Any],
-    workload: Workload,
-    proxy_config: dict[str, Any],
     proxy_config_json: str,
-    proxy_uid: int = 1337,
-    proxy_gid: int = 1337,
 ) -> dict[str, Any]:
-    """Everything the built-in Jinja templates read, for one (stripped) pod."""
+    """Everything the built-in Jinja templates read for one (stripped) pod, from its
+    template data `data` (built from the same `pod`); `data` is in it for Go templates."""
+    raw_proxy_config = data.ProxyConfig.raw()
+    proxy_config: dict[str, Any] = dict(raw_proxy_config) if raw_proxy_config else {}
+    workload = Workload(
+        kind=data.TypeMeta.Kind,
+        api_version=data.TypeMeta.APIVersion,
+        name=data.DeploymentMeta.Name,
+        namespace=data.DeploymentMeta.Namespace,
+    )
+    proxy_uid = int(data.ProxyUID)
+    proxy_gid = int(data.ProxyGID)
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     annotations: dict[str, Any] = dict(meta.get("annotations") or {})
@@ -155,7 +126,7 @@ def build_context(
     values = settings.values
     proxy_values = settings.value("global", "proxy", default={}) or {}
     containers = [c for c in spec.get("containers") or [] if isinstance(c, dict)]
-    native = native_sidecars(settings, annotations)
+    native = native_sidecars(data, annotations)
     mode = str(
         _annotation(
             annotations,
@@ -192,7 +163,7 @@ def build_context(
     )
     mesh = settings.mesh
     trust_domain = mesh.get("trustDomain") or settings.value("global", "trustDomain", default="")
-    revision = settings.revision
+    revision = data.Revision
     # CA_ADDR names the istiod of `values.revision`, as Istio's template does. Without one,
     # the built-in values stand for the istiod of the revision asked for (README).
     istiod_revision = str(settings.value("revision", default="") or revision)
@@ -261,12 +232,8 @@ def build_context(
         }
     outbound_port = mesh.get("proxyListenPort") or 15001
     inbound_port = mesh.get("proxyInboundListenPort") or 15006
-    inbound_mode = (mesh.get("inboundTrafficPolicy") or {}).get("mode", "")
-    env = settings.pilot_env
-    proxy_image_name = str(proxy_values.get("image") or "proxyv2")
-    init_image_name = str(settings.value("global", "proxy_init", "image", default="") or "proxyv2")
-    image_type = str((proxy_config.get("image") or {}).get("imageType") or "")
     return {
+        "data": data,
         "pod": pod,
         "opt": settings.value,
         "annotations": annotations,
@@ -280,7 +247,7 @@ def build_context(
         },
         "revision": revision,
         "native_sidecar": native,
-        "native_sidecars_setting": native_sidecars_setting(settings),
+        "native_sidecars_setting": data.NativeSidecars,
         "interception_mode": mode,
         "status_port": status_port,
         "traffic": traffic,
@@ -291,10 +258,10 @@ def build_context(
         "init_container_name": (
             None if mode == "NONE" else ("istio-validation" if cni_enabled else "istio-init")
         ),
-        "init_image": _image(settings, annotations, init_image_name),
-        "proxy_image": _image(settings, annotations, proxy_image_name, image_type),
-        "proxy_image_url": image_url(settings, proxy_image_name, annotations, image_type),
-        "proxy_init_image_url": image_url(settings, init_image_name, annotations),
+        "init_image": _image(annotations, proxy_init_image_name(settings), data.ProxyInitImage),
+        "proxy_image": _image(annotations, proxy_image_name(settings), data.ProxyImage),
+        "proxy_image_url": data.ProxyImage,
+        "proxy_init_image_url": data.ProxyInitImage,
         "iptables_uid": str(proxy_uid),
         "validation_uid": proxy_uid,
         "validation_gid": proxy_gid,
@@ -352,7 +319,7 @@ def build_context(
         "app_containers": [
             str(c.get("name")) for c in containers if c.get("name") != "istio-proxy"
         ],
-        "pod_ports_json": _pod_ports_json(containers),
+        "pod_ports_json": _pod_ports_json(data),
         "workload_name": labels.get("service.istio.io/workload-name") or workload.name,
         "owner": (
             f"kubernetes://apis/{workload.api_version}/namespaces/{workload.namespace or 'default'}"
@@ -374,9 +341,9 @@ def build_context(
         ),
         "mesh_id": settings.value("global", "meshID", default="") or trust_domain,
         "trust_domain": trust_domain,
-        "inbound_localhost": inbound_mode == "LOCALHOST",
+        "inbound_localhost": data.InboundTrafficPolicyMode == "localhost",
         "mesh_ports": {"outbound": str(outbound_port), "inbound": str(inbound_port)},
-        "compliance_policy": settings.compliance_policy or env.get("COMPLIANCE_POLICY", ""),
+        "compliance_policy": data.CompliancePolicy,
         "user_volumes": user_volumes,
         "user_volume_mounts": user_mounts,
         "datadog_env": datadog,
@@ -410,15 +377,11 @@ def build_context(
     }
 
 
-def _image(
-    settings: InjectSettings, annotations: dict[str, Any], image: str, image_type: str = ""
-) -> str:
+def _image(annotations: dict[str, Any], name: str, url: str) -> str:
     """The template's image: the `sidecar.istio.io/proxyImage` annotation (if present, else
-    the values image) verbatim when it names a registry, else Istio's image URL."""
-    chosen = str(annotations.get("sidecar.istio.io/proxyImage", image))
-    if "/" in chosen:
-        return chosen
-    return image_url(settings, str(image), annotations, image_type)
+    the values image `name`) verbatim when it names a registry, else Istio's image `url`."""
+    chosen = str(annotations.get("sidecar.istio.io/proxyImage", name))
+    return chosen if "/" in chosen else url
 
 
 def _truncate_name(name: str) -> str:

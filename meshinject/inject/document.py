@@ -15,12 +15,12 @@ from typing import Any, Literal
 
 from meshinject.datacopy import clone
 from meshinject.errors import InjectionError, MeshInjectError
-from meshinject.inject.context import Workload
 from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS, get_path, pod_paths
 from meshinject.inject.pod import inject_pod
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.shape import check_kind, check_shape
+from meshinject.inject.template_data import Workload
 from meshinject.policy import Decision, NamespaceInfo, PolicySettings, decide
 from meshinject.yamltypes import yaml_type_name
 

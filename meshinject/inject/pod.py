@@ -15,13 +15,14 @@ from typing import Any
 from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
-from meshinject.inject.context import Workload, build_context
+from meshinject.inject.context import build_context
 from meshinject.inject.gonormal import go_field_order, normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, unapply
+from meshinject.inject.template_data import Workload, sidecar_template_data
 from meshinject.inject.templates import invalid_output_error, render_template, select_templates
 from meshinject.inject.validate import annotation_problems
 from meshinject.inject.yamldata import (
@@ -80,24 +81,26 @@ def inject_pod(
     pc_json = proxy_config_json(proxy_config)
 
     stripped = unapply(original)
-    context = build_context(
+    # One context per pod, for both renderers: Istio's typed template data (a Go
+    # template's dot) and the values the built-in templates derive from it.
+    data = sidecar_template_data(
         settings=settings,
         pod=stripped,
         workload=workload,
         proxy_config=proxy_config,
-        proxy_config_json=pc_json,
         proxy_uid=proxy_uid,
         proxy_gid=proxy_gid,
     )
+    context = build_context(data=data, settings=settings, pod=stripped, proxy_config_json=pc_json)
     names = select_templates(annotations, settings)
     merged = clone(stripped)
     template_pod: dict[str, Any] = {}
     for name in names:
-        text = render_template(name, context, settings, stripped, workload)
+        text = render_template(name, context, settings)
         try:
             overlay = normalise_pod_overlay(parse_template_output(text, name))
         except RenderedYAMLError as exc:
-            raise invalid_output_error(exc, context, settings, stripped, workload) from None
+            raise invalid_output_error(exc, context, settings, workload) from None
         template_pod = strategic_merge(template_pod, overlay)
         merged = strategic_merge(merged, overlay)
 

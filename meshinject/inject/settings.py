@@ -53,6 +53,13 @@ class InjectSettings:
         env = self.value("pilot", "env", default={})
         return {str(k): _env_string(v) for k, v in env.items()} if isinstance(env, dict) else {}
 
+    @functools.cached_property
+    def go_values(self) -> Any:
+        """`values` as Go templates see them (`.Values`); the same for every workload."""
+        from meshinject.inject.template_data import go_values
+
+        return go_values(self.values)
+
 
 def _env_string(value: Any) -> str:
     if isinstance(value, bool):

@@ -12,7 +12,6 @@ import functools
 from typing import Any
 
 from meshinject.errors import InjectionError, Location, TemplateError
-from meshinject.inject.context import Workload
 from meshinject.inject.render import (
     builtin_template_names,
     builtin_template_path,
@@ -21,7 +20,7 @@ from meshinject.inject.render import (
 )
 from meshinject.inject.settings import InjectSettings
 from meshinject.inject.sourceline import GO_TAGS, locate, mark_source
-from meshinject.inject.template_data import SidecarTemplateData, sidecar_template_data
+from meshinject.inject.template_data import Workload
 from meshinject.inject.yamldata import RenderedYAMLError
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
@@ -57,35 +56,15 @@ def select_templates(annotations: dict[str, Any], settings: InjectSettings) -> l
     return names
 
 
-def go_template_data(
-    context: dict[str, Any], settings: InjectSettings, pod: dict[str, Any], workload: Workload
-) -> SidecarTemplateData:
-    """The data a Go template sees: Istio's SidecarTemplateData, typed."""
-    return sidecar_template_data(
-        settings=settings,
-        pod=pod,
-        workload=workload,
-        proxy_config=context["proxy_config"],
-        native_sidecars=context["native_sidecars_setting"],
-        proxy_uid=context["validation_uid"],
-        proxy_gid=context["validation_gid"],
-        compliance_policy=context["compliance_policy"],
-    )
-
-
-def render_template(
-    name: str,
-    context: dict[str, Any],
-    settings: InjectSettings,
-    pod: dict[str, Any],
-    workload: Workload,
-) -> str:
+def render_template(name: str, context: dict[str, Any], settings: InjectSettings) -> str:
+    """Render template `name` for the pod of `context` (see `inject.context`): a built-in
+    one with Jinja, a user's or Istio's with Go text/template over `context["data"]`."""
     custom = settings.custom_templates.get(name)
     if custom is None:
         return render_builtin(name, context)
     from meshinject.gotemplate import render_string
 
-    data = go_template_data(context, settings, pod, workload)
+    data = context["data"]
     try:
         return render_string(custom.text, name, data, strict=True)
     except TemplateError as exc:
@@ -97,7 +76,6 @@ def invalid_output_error(
     exc: RenderedYAMLError,
     context: dict[str, Any],
     settings: InjectSettings,
-    pod: dict[str, Any],
     workload: Workload,
 ) -> TemplateError:
     """Say which template line wrote the bad output line, and for which pod.
@@ -119,7 +97,7 @@ def invalid_output_error(
         )
     from meshinject.gotemplate import render_string
 
-    data = go_template_data(context, settings, pod, workload)
+    data = context["data"]
     line = locate(
         lambda: render_string(mark_source(custom.text, GO_TAGS), name, data, strict=True),
         exc.output_line,

@@ -15,10 +15,9 @@ import pytest
 from meshinject.config import build_config
 from meshinject.errors import TemplateError
 from meshinject.gotemplate import render_string
-from meshinject.inject.context import Workload
 from meshinject.inject.gonormal import normalise_pod_overlay
 from meshinject.inject.settings import settings_from_config
-from meshinject.inject.template_data import sidecar_template_data
+from meshinject.inject.template_data import Workload, sidecar_template_data
 from meshinject.options import RunOptions
 
 BASE_POD: dict[str, Any] = {
@@ -46,10 +45,6 @@ def render(
         pod=pod if pod is not None else BASE_POD,
         workload=Workload(kind="Deployment", api_version="apps/v1", name="web", namespace="shop"),
         proxy_config=settings.proxy_config,
-        native_sidecars=True,
-        proxy_uid=1337,
-        proxy_gid=1337,
-        compliance_policy="",
     )
     return render_string(template, "t", data, strict=strict)
 
