@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from meshinject.api import RunOptions, build_request
 from meshinject.errors import TemplateError
-from meshinject.inject.context import Workload, build_context
+from meshinject.inject.context import build_context
 from meshinject.inject.render import builtin_template_names, render_builtin, render_builtin_marked
+from meshinject.inject.template_data import Workload, sidecar_template_data
 from tests.parity.helpers import pod_doc, run
 
 ANNOTATION_VALUES: dict[str, list[str]] = {
@@ -136,13 +137,14 @@ def test_line_markers_never_change_a_builtin_rendering(
     request = build_request(RunOptions(set_args=tuple(sets)))
     config = request.settings
     pod = pod_doc(annotations)
-    context = build_context(
+    stripped = {"metadata": pod["metadata"], "spec": pod["spec"]}
+    data = sidecar_template_data(
         settings=config,
-        pod={"metadata": pod["metadata"], "spec": pod["spec"]},
+        pod=stripped,
         workload=Workload(kind="Pod", api_version="v1", name="web", namespace="shop"),
         proxy_config=dict(config.proxy_config),
-        proxy_config_json="{}",
     )
+    context = build_context(data=data, settings=config, pod=stripped, proxy_config_json="{}")
     for name in builtin_template_names():
         plain = render_builtin(name, context)
         assert _MARKER.sub("", render_builtin_marked(name, context)) == plain
