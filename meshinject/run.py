@@ -145,6 +145,9 @@ def inject(
         )
         return Exit.FAILED
     outputs = Outputs(params.get("output"))
+    # `--format json` is the whole report: no line for people besides it, since it may be
+    # on stderr itself (`2> report.json`).
+    people = params.get("report_format") != "json"
     done_files = processed(paths, requests, operation, params.get("jobs"), write_back)
     for done in with_progress(done_files, paths, console, quiet=params["quiet"]):
         result = done.result
@@ -165,15 +168,16 @@ def inject(
                 result.error = exc
                 done.sink.discard()  # the failed write may not have read the spool
                 continue
-            if not params["quiet"]:
+            if people and not params["quiet"]:
                 console.print(f"rewrote {escape(path)}")
         elif write_back is WriteBack.CHECK and result.changed:
-            console.print(f"would rewrite {escape(display_path(path))}")
+            if people:
+                console.print(f"would rewrite {escape(display_path(path))}")
         else:
             done.sink.discard()
     not_written = outputs.emit(report)
     show_report(console, report, params, operation=operation, write_back=write_back)
-    if not_written:
+    if not_written and people:
         console.print(escape(not_written))
     return report.return_code
 

@@ -57,11 +57,17 @@ class StreamResult:
         return [error for error in self.errors if id(error) not in carried]
 
 
-def _needs_parse(doc: RawDocument) -> bool:
+# What pass 2 does with a document (one byte each in `StreamScan.parse`).
+PASS = 0  # write it back as it is: a document of a kind injection leaves alone
+PARSE = 1  # parse it: a workload, a List, a Namespace, or a kind that cannot be sniffed
+EMPTY = 2  # write it back as it is, and do not count it: no content (a trailing `---`)
+
+
+def _parse_flag(doc: RawDocument) -> int:
     sniff = sniff_kind(doc.text)
     if sniff.is_empty:
-        return False
-    return sniff.is_unknown or sniff.name in INTERESTING_KINDS
+        return EMPTY
+    return PARSE if sniff.is_unknown or sniff.name in INTERESTING_KINDS else PASS
 
 
 def _located(exc: MeshInjectError, doc: RawDocument) -> MeshInjectError:
@@ -80,8 +86,8 @@ class StreamScan:
     errors: list[tuple[int, MeshInjectError]] = field(default_factory=list)
     loaded: dict[int, Any] = field(default_factory=dict)
     changes_namespaces: bool = False
-    # One byte per document: 1 if pass 2 must parse it (a workload, a List, a Namespace or
-    # a document whose kind cannot be sniffed), so pass 2 need not sniff again.
+    # One byte per document, PASS, PARSE or EMPTY (see `_parse_flag`), so pass 2 need
+    # not sniff again.
     parse: bytearray = field(default_factory=bytearray)
 
     @property
@@ -123,11 +129,11 @@ def scan_documents(
         name = sniff.name  # None when EMPTY or UNKNOWN (one attribute, not three properties)
         if name is None:
             unknown = sniff.is_unknown
-            scan.parse.append(unknown)
+            scan.parse.append(PARSE if unknown else EMPTY)
             if not unknown:
                 continue
         else:
-            scan.parse.append(name in INTERESTING_KINDS)
+            scan.parse.append(PARSE if name in INTERESTING_KINDS else PASS)
             if name != "Namespace" and not (name in _LISTS and "Namespace" in doc.text):
                 continue
         try:
@@ -188,9 +194,11 @@ def transform_documents(
         if doc.index in failed:
             continue
         if loaded is None:
-            if not (parse[doc.index - first_index] if parse is not None else _needs_parse(doc)):
+            flag = parse[doc.index - first_index] if parse is not None else _parse_flag(doc)
+            if flag != PARSE:
                 out.append(doc.text)
-                result.passed_through += 1
+                if flag == PASS:
+                    result.passed_through += 1
                 continue
             try:  # keep the events: most documents parsed here are edited (see `root`)
                 loaded = _load_checked(doc, keep_events=enabled)

@@ -46,7 +46,7 @@ def print_report(console: Any, report: Report, *, quiet: bool) -> None:
             if w.outcome == "skipped":
                 console.print(f"skipped {escape(where)}: {escape(w.reason)}")
             elif w.outcome == "removed":
-                verb = "would remove" if report.check else "removed"
+                verb = "would remove" if report.check or report.preview else "removed"
                 console.print(f"{verb} the sidecar of {escape(where)}: {escape(w.reason)}")
     if not quiet:
         from meshinject.output.progress import print_summary

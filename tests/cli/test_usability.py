@@ -348,6 +348,56 @@ POD_JSON = """\
 """
 
 
+def test_U29_the_json_report_is_all_a_json_run_says(cli: Cli) -> None:
+    """`--format json` is the report, with nothing else for people: no "would rewrite" or
+    "rewrote" line, on either stream (the report itself may be on stderr)."""
+    import json
+
+    app = write("k8s/web.yaml", DEPLOYMENT)
+    check = cli("--check", "--format", "json", "k8s/")
+    assert check.exit_code == 1
+    assert check.stderr == ""
+    assert json.loads(check.stdout)["summary"]["changed"] == 1
+
+    printed = cli("--format", "json", "-f", "k8s/web.yaml")
+    assert printed.exit_code == 0
+    assert "name: istio-proxy" in printed.stdout
+    assert json.loads(printed.stderr)["mode"] == "stdout"
+
+    rewritten = cli("-i", "--format", "json", "k8s/")
+    assert rewritten.exit_code == 0
+    assert rewritten.stderr == ""
+    assert json.loads(rewritten.stdout)["files"][0]["written"] is True
+    assert "name: istio-proxy" in app.read_text()
+
+
+def test_U29_an_empty_document_is_not_a_document_passed_through(cli: Cli) -> None:
+    """A file ending in `---` (or a `---` line alone) holds no document to pass through."""
+    for text in (DEPLOYMENT + "---\n", "---\n" + DEPLOYMENT, DEPLOYMENT + "---\n# end\n"):
+        write("app.yaml", text)
+        result = cli("-f", "app.yaml")
+        assert result.exit_code == 0, result.stderr
+        assert "name: istio-proxy" in result.stdout
+        assert result.stderr == "1 workload injected, 0 skipped, 0 documents passed through\n"
+    write("app.yaml", DEPLOYMENT + "---\napiVersion: v1\nkind: ConfigMap\n---\n")
+    result = cli("-f", "app.yaml")
+    assert result.stderr == "1 workload injected, 0 skipped, 1 document passed through\n"
+
+
+def test_U29_a_preview_never_says_a_sidecar_was_removed(cli: Cli) -> None:
+    """`--diff` (and `explain`) write nothing: a sidecar policy now removes "would" be."""
+    injected = cli("-f", "-", input=DEPLOYMENT)
+    write("app.yaml", injected.stdout)
+    write("ns.yaml", "default: {istio-injection: disabled}\n")
+    diff = cli("--diff", "--namespace-labels", "ns.yaml", "app.yaml")
+    assert diff.exit_code == 0, diff.stderr
+    assert diff.stdout.startswith("--- a/app.yaml")
+    assert "would remove the sidecar of app.yaml: Deployment default/web" in diff.stderr
+    assert "removed the sidecar" not in diff.stderr
+    assert "0 skipped, 1 sidecar would be removed" in diff.stderr
+    assert Path("app.yaml").read_text(encoding="utf-8") == injected.stdout
+
+
 def test_U32_a_json_manifest_stays_json(cli: Cli) -> None:
     """`-i app.json` writes JSON (indented like the file), and the result is up to date."""
     import json
