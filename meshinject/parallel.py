@@ -139,9 +139,13 @@ class Engine:
         if "fork" in multiprocessing.get_all_start_methods():
             _init_worker(self.requests, self.operation)  # inherited by the forked workers
             fork = multiprocessing.get_context("fork")
-            return ProcessPoolExecutor(self.jobs, mp_context=fork, initializer=die_with_parent)
+            return ProcessPoolExecutor(
+                self.jobs, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
         return ProcessPoolExecutor(
-            self.jobs, initializer=_init_spawned, initargs=(self.requests, self.operation)
+            self.jobs,
+            initializer=_init_spawned,
+            initargs=(self.requests, self.operation, os.getpid()),
         )
 
     def _submitted(
@@ -273,8 +277,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the workers now (not after their current chunk)."""
+    """Cancel what is queued and end the workers now (not after their current chunk).
+
+    A signal can arrive while the pool forks, after a worker started but before the pool
+    recorded it: `active_children` also lists that one.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    known = {process.pid for process in processes}
+    processes += [p for p in multiprocessing.active_children() if p.pid not in known]
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -282,8 +292,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(5)
 
 
-def _init_spawned(requests: Sequence[InjectionRequest], operation: Operation) -> None:
-    die_with_parent()
+def _init_spawned(requests: Sequence[InjectionRequest], operation: Operation, parent: int) -> None:
+    die_with_parent(parent)
     _init_worker(requests, operation)
 
 

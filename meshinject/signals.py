@@ -11,6 +11,7 @@ writes finish or are undone (`files.atomic._interrupts_deferred`), workers are s
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -44,9 +45,15 @@ def sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """In a worker process: be killed when the parent process dies (Linux), even by SIGKILL,
-    and leave Ctrl-C and SIGTERM to the parent, which stops the workers itself."""
+    and leave Ctrl-C and SIGTERM to the parent, which stops the workers itself.
+
+    `parent` is the pid of the process that started the worker. The death signal only
+    covers a parent that dies after it is armed; a parent that died between the fork and
+    this call (SIGKILL or SIGTERM while starting the pool) has already re-parented the
+    worker, which would then wait on the task queue forever: it exits instead.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError, AttributeError):
@@ -55,3 +62,5 @@ def die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)

@@ -98,6 +98,24 @@ def test_R19_a_signal_during_a_parallel_in_place_run_leaves_no_file_and_no_proce
         assert not Path(f"/proc/{child}").exists() or _zombie(child), f"worker {child} left"
 
 
+@pytest.mark.parametrize(("parent", "alive"), [("os.getppid()", True), ("os.getpid()", False)])
+def test_R19_a_worker_whose_parent_is_gone_before_the_death_signal_is_armed_exits(
+    parent: str, alive: bool
+) -> None:
+    # The death signal covers only a parent that dies after prctl; one that died between
+    # the fork and the worker's start-up left the worker waiting on the task queue forever.
+    code = (
+        "import os; from meshinject.signals import die_with_parent; "
+        f"die_with_parent({parent}); print('alive')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        (0, "alive\n", "") if alive else (1, "", "")
+    )
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
