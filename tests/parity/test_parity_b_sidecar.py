@@ -286,3 +286,23 @@ def test_P29_other_owner_heuristics(
     labels: dict[str, str], ref: dict[str, Any], owner: str
 ) -> None:
     assert env(inject(_generated(labels, ref)), "ISTIO_META_OWNER") == owner
+
+
+def test_P30_the_webhook_paths_cluster_and_network_are_given_as_values() -> None:
+    # istioctl kube-inject from files has no webhook URL path (its proxy envs are empty);
+    # what /inject/cluster/c2/net/n2 does is written with the values (README).
+    out = inject(pod_doc(), "global.multiCluster.clusterName=c2", "global.network=n2")
+    proxy_env = container(out, "istio-proxy")["env"]
+    assert proxy_env[-2:] == [
+        {"name": "ISTIO_META_CLUSTER_ID", "value": "c2"},
+        {"name": "ISTIO_META_NETWORK", "value": "n2"},
+    ]
+    assert pod_meta(out)["labels"]["topology.istio.io/network"] == "n2"
+
+
+def test_P30_the_pods_network_label_still_wins() -> None:
+    doc = pod_doc()
+    doc["metadata"]["labels"]["topology.istio.io/network"] = "own"
+    out = inject(doc, "global.network=n2")
+    assert env(out, "ISTIO_META_NETWORK") == "own"
+    assert pod_meta(out)["labels"]["topology.istio.io/network"] == "own"
