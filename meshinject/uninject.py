@@ -101,7 +101,7 @@ def is_injected(data: Any) -> bool:
     return False
 
 
-def _drop_go_defaults(doc: dict[str, Any], *, in_list: bool) -> None:
+def _drop_go_defaults(doc: dict[str, Any]) -> None:
     """Remove the zero-value fields `--style istio` adds, when they hold exactly those."""
     kind = str(doc.get("kind"))
     spec = doc.get("spec")
@@ -110,13 +110,11 @@ def _drop_go_defaults(doc: dict[str, Any], *, in_list: bool) -> None:
     fields = GO_ZERO_STATUS.get(kind, ())
     status = doc.get("status")
     zero: dict[str, Any] = dict.fromkeys(fields, 0)
-    if isinstance(status, dict) and (in_list or fields) and same(status, zero):
+    if isinstance(status, dict) and same(status, zero):
         del doc["status"]
 
 
-def _uninject_workload(
-    doc: dict[str, Any], request: InjectionRequest, *, in_list: bool
-) -> WorkloadReport | None:
+def _uninject_workload(doc: dict[str, Any], request: InjectionRequest) -> WorkloadReport | None:
     kind = str(doc.get("kind"))
     meta_path, spec_path = pod_paths(kind)
     meta = get_path(doc, meta_path)
@@ -147,7 +145,7 @@ def _uninject_workload(
     parent = get_path(doc, spec_path[:-1])
     parent[spec_path[-1]] = pod["spec"]
     if request.output_style == "istio":
-        _drop_go_defaults(doc, in_list=in_list)
+        _drop_go_defaults(doc)
     report = WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
     left = template_residue(pod)
     if left:
@@ -202,7 +200,7 @@ def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     for index, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict) and _kind(item) in WORKLOAD_KINDS:
             try:
-                report = _uninject_workload(item, request, in_list=in_list)
+                report = _uninject_workload(item, request)
             except InjectionError as exc:
                 if in_list:
                     exc.data_path = ("items", index, *exc.data_path)

@@ -173,7 +173,7 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
                 report.error.data_path = ("items", index, *report.error.data_path)
             reports.append(report)
             if report.outcome == "injected" and request.output_style == "istio":
-                apply_go_defaults(item, in_list=True)
+                apply_go_defaults(item)
     changed = any(r.outcome == "injected" for r in reports)
     return DocumentResult(new if changed else data, changed, reports)
 

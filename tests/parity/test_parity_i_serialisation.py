@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from meshinject.api import RunOptions, build_request, inject_text
 from tests.parity.helpers import container, env, env_names, inject, pod_annotations, pod_doc
 
 
@@ -61,3 +64,54 @@ def test_P59_pod_ports_in_go_field_order() -> None:
         '[\n    {"name":"dns","containerPort":53,"protocol":"UDP"}\n    ,{"containerPort":9090}\n]'
     )
     assert '{"name":"http","containerPort":8080}' in env(inject(pod_doc()), "ISTIO_META_POD_PORTS")
+
+
+DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n"
+    "spec:\n  selector: {matchLabels: {app: web}}\n  template:\n"
+    "    metadata:\n      labels: {app: web}\n"
+    "    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n"
+)
+
+
+@pytest.mark.parametrize(
+    "kind", ["Deployment", "Pod", "Job", "CronJob", "DaemonSet", "StatefulSet"]
+)
+def test_P60_istio_style_writes_the_status_go_writes(kind: str) -> None:
+    text = _workload(kind)
+    out = inject(text, output_style="istio")
+    expected = {
+        "DaemonSet": {
+            "currentNumberScheduled": 0,
+            "desiredNumberScheduled": 0,
+            "numberMisscheduled": 0,
+            "numberReady": 0,
+        },
+        "StatefulSet": {"availableReplicas": 0, "replicas": 0},
+    }.get(kind, {})
+    assert out["status"] == expected
+    assert "status" not in inject(text)  # minimal style
+
+
+def test_P60_uninject_takes_the_added_status_out_again() -> None:
+    request = build_request(RunOptions(output_style="istio"))
+    injected = inject_text(DEPLOYMENT, request).text
+    assert "\nstatus: {}\n" in injected
+    assert inject_text(injected, request, operation="uninject").text == DEPLOYMENT
+
+
+def _workload(kind: str) -> str:
+    if kind == "Pod":
+        return (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\n"
+            "spec:\n  containers:\n  - name: web\n    image: nginx:1.25\n"
+        )
+    if kind == "CronJob":
+        return (
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: web, namespace: shop}\n"
+            "spec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n"
+            "        spec:\n          containers:\n          - name: web\n"
+            "            image: nginx:1.25\n"
+        )
+    api = "batch/v1" if kind == "Job" else "apps/v1"
+    return DEPLOYMENT.replace("apps/v1", api).replace("kind: Deployment", f"kind: {kind}")
