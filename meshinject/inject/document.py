@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from meshinject.datacopy import clone
 from meshinject.errors import InjectionError, MeshInjectError
+from meshinject.gostring import go_string
 from meshinject.inject.godefaults import apply_go_defaults
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS, get_path, pod_paths
 from meshinject.inject.pod import inject_pod
@@ -82,9 +83,33 @@ class InjectionRequest:
 
 
 def _str_map(value: Any) -> dict[str, str]:
+    """A `map[string]string` (labels, annotations) as Go decodes it (P64)."""
     if not isinstance(value, dict):
         return {}
-    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    return {str(k): go_string(v) for k, v in value.items()}
+
+
+def _meta_string(meta: dict[str, Any], key: str) -> str:
+    """A string field of metadata as Go decodes it: an unquoted `on` is "true" (P64)."""
+    value = meta.get(key)
+    return "" if value is None else go_string(value)
+
+
+def _not_string_warnings(metas: list[Any]) -> list[str]:
+    """A name or namespace YAML 1.1 reads as a boolean or a number: istioctl (and so
+    meshinject) uses its Go spelling, which is seldom what was meant."""
+    out: list[str] = []
+    for meta in {id(m): m for m in metas}.values():
+        for key in ("name", "generateName", "namespace") if isinstance(meta, dict) else ():
+            value = meta.get(key)
+            if value is not None and not isinstance(value, str):
+                spelled = go_string(value)
+                out.append(
+                    f"metadata.{key} is {yaml_type_name(value)}, not a string (YAML 1.1 reads "
+                    f'unquoted on/off/yes/no as booleans): injected as "{spelled}", as '
+                    "istioctl does; quote the value you meant"
+                )
+    return out
 
 
 def _ensure(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
@@ -99,7 +124,7 @@ def _workload_identity(doc: dict[str, Any], namespace: str) -> Workload:
     meta = doc.get("metadata") or {}
     kind = str(doc.get("kind"))
     api_version = str(doc.get("apiVersion") or "")
-    name = str(meta.get("name") or "")
+    name = _meta_string(meta, "name")
     if kind == "Pod" and meta.get("generateName"):
         for ref in meta.get("ownerReferences") or []:
             if isinstance(ref, dict) and ref.get("controller") is True:
@@ -115,15 +140,16 @@ _CRONJOB_RUN = re.compile(r"(.+)-\d{8,10}$")
 
 def _controller_workload(ref: dict[str, Any], labels: dict[str, Any], namespace: str) -> Workload:
     """Istio's guess of the real workload behind a generated Pod's controller (P29)."""
-    kind, api_version, name = str(ref.get("kind")), str(ref.get("apiVersion")), str(ref.get("name"))
-    pod_hash = str(labels.get("pod-template-hash") or "")
-    rollout_hash = str(labels.get("rollouts-pod-template-hash") or "")
+    kind, api_version = go_string(ref.get("kind")), go_string(ref.get("apiVersion"))
+    name = go_string(ref.get("name"))
+    pod_hash = go_string(labels.get("pod-template-hash"))
+    rollout_hash = go_string(labels.get("rollouts-pod-template-hash"))
     if kind == "ReplicaSet" and pod_hash and name.endswith(pod_hash):
         kind, name = "Deployment", name.removesuffix("-" + pod_hash)
     elif kind == "ReplicaSet" and rollout_hash and name.endswith(rollout_hash):
         kind, api_version, name = "Rollout", "v1alpha1", name.removesuffix("-" + rollout_hash)
     elif kind == "ReplicationController" and labels.get("deploymentconfig"):
-        kind, name = "DeploymentConfig", str(labels["deploymentconfig"])
+        kind, name = "DeploymentConfig", go_string(labels["deploymentconfig"])
     elif kind == "Job" and (run := _CRONJOB_RUN.match(name)):
         kind, api_version, name = "CronJob", "batch/v1", run.group(1)
     return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
@@ -182,8 +208,8 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
     kind = sys.intern(str(doc.get("kind")))  # interned: reports of a big stream share them
     raw_meta = doc.get("metadata")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-    name = str(meta.get("name") or meta.get("generateName") or "")
-    namespace = sys.intern(str(meta.get("namespace") or request.default_namespace))
+    name = _meta_string(meta, "name") or _meta_string(meta, "generateName")
+    namespace = sys.intern(_meta_string(meta, "namespace") or request.default_namespace)
     report = WorkloadReport(kind=kind, name=name, namespace=namespace, outcome="skipped", reason="")
     try:
         check_shape(doc, kind)
@@ -198,6 +224,7 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         report.warnings.extend(decision.warnings)
         if not decision.inject:
             return report
+        report.warnings.extend(_not_string_warnings([meta, template_meta]))
         revision = decision.revision or "default"
         settings = request.settings
         if request.settings_for_revision is not None:
@@ -287,13 +314,12 @@ def _decide(
     the reason says so.
     """
     own = template_meta if isinstance(template_meta, dict) else {}
-    own_namespace = own.get("namespace")
     policy = request.policy
     decision = decide(
         pod_labels=_str_map(own.get("labels")),
         pod_annotations=_str_map(own.get("annotations")),
         host_network=spec.get("hostNetwork") is True,
-        pod_namespace=str(own_namespace) if own_namespace else None,
+        pod_namespace=_meta_string(own, "namespace") or None,
         workload_namespace=namespace,
         namespace=request.namespaces.get(namespace),
         settings=policy,
@@ -304,7 +330,7 @@ def _decide(
             pod_labels=_str_map(pod_meta.get("labels")),
             pod_annotations=_str_map(pod_meta.get("annotations")),
             host_network=spec.get("hostNetwork") is True,
-            pod_namespace=str(own_namespace) if own_namespace else None,
+            pod_namespace=_meta_string(own, "namespace") or None,
             workload_namespace=namespace,
             namespace=None,
             settings=policy,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshinject.errors import InjectionError
+from meshinject.gostring import go_string
 from meshinject.inject.kinds import get_path, pod_paths
 from meshinject.quantity import QuantityError, parse_quantity
 from meshinject.yamltypes import yaml_type_name
@@ -98,15 +99,9 @@ def _check_label_values(meta: dict[str, Any], meta_path: tuple[str | int, ...]) 
         if value is not None and not isinstance(value, str):
             where = (*meta_path, "labels", key)
             raise InjectionError(
-                f'{_dotted(where)} must be a string; quote it: "{_source_spelling(value)}"',
+                f'{_dotted(where)} must be a string; quote it: "{go_string(value)}"',
                 data_path=where,
             )
-
-
-def _source_spelling(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 # Fields of a pod spec and of a container that injection reads, and the YAML type each must

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pydantic import ValidationError
 
 from meshinject.config.scalars import parse_duration
+from meshinject.gostring import go_string
 from meshinject.inject.jsonmap import MAX_JSON_DEPTH, too_deep
 from meshinject.quantity import QuantityError, parse_quantity
 
@@ -294,8 +295,9 @@ def annotation_problems(annotations: Mapping[str, object]) -> list[tuple[str, st
             continue
         value = annotations[name]
         if not isinstance(value, str):
+            spelled = go_string(value)
             problems.append(
-                (name, f"annotation '{name}' must be a string; quote the value: \"{value}\"")
+                (name, f"annotation '{name}' must be a string; quote the value: \"{spelled}\"")
             )
             continue
         try:

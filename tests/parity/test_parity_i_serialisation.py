@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from meshinject.api import RunOptions, build_request, inject_text
+from meshinject.gostring import go_string
+from meshinject.yamltext import load_document
 from tests.parity.helpers import container, env, env_names, inject, pod_annotations, pod_doc
 
 
@@ -115,3 +117,49 @@ def _workload(kind: str) -> str:
         )
     api = "batch/v1" if kind == "Job" else "apps/v1"
     return DEPLOYMENT.replace("apps/v1", api).replace("kind: Deployment", f"kind: {kind}")
+
+
+def _run_text(text: str) -> tuple[str, list[str]]:
+    result = inject_text(text, build_request(RunOptions(output_style="minimal")))
+    assert not result.errors, [e.render() for e in result.errors]
+    return result.text, [w for report in result.workloads for w in report.warnings]
+
+
+@pytest.mark.parametrize(("spelling", "go"), [("on", "true"), ("off", "false"), ("yes", "true")])
+def test_P64_yaml_1_1_booleans_in_string_fields_take_gos_spelling(spelling: str, go: str) -> None:
+    text, warnings = _run_text(DEPLOYMENT.replace("namespace: shop", f"namespace: {spelling}"))
+    owner = f"kubernetes://apis/apps/v1/namespaces/{go}/deployments/web"
+    assert env(load_document(text).data, "ISTIO_META_OWNER") == owner
+    assert any("metadata.namespace is a boolean, not a string" in w for w in warnings)
+    assert any(f'injected as "{go}"' in w for w in warnings)
+
+
+def test_P64_numbers_in_string_fields_take_gos_spelling() -> None:
+    text, warnings = _run_text(
+        DEPLOYMENT.replace("name: web\n  namespace", "name: 1.10\n  namespace")
+    )
+    owner = "kubernetes://apis/apps/v1/namespaces/shop/deployments/1.1"
+    assert env(load_document(text).data, "ISTIO_META_OWNER") == owner
+    assert any("metadata.name is a number, not a string" in w for w in warnings)
+
+
+def test_P64_an_unquoted_boolean_annotation_is_read_as_go_spells_it() -> None:
+    skipped = DEPLOYMENT.replace(
+        "labels: {app: web}\n",
+        "labels: {app: web}\n      annotations: {sidecar.istio.io/inject: false}\n",
+    )
+    text, _ = _run_text(skipped)
+    assert text == skipped  # "false": not injected (Python's "False" was ignored)
+
+
+def test_P64_go_spelling_of_scalars() -> None:
+    assert [go_string(v) for v in (True, False, 31, 1.10, 1.0, 1e-06, 1234567.0, 3.14159265)] == [
+        "true",
+        "false",
+        "31",
+        "1.1",
+        "1",
+        "1e-06",
+        "1.234567e+06",
+        "3.1415927",
+    ]
