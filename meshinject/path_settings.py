@@ -12,7 +12,7 @@ settings of `meshinject.options` (namespace, revision).
 
 `apply` applies every override that selects a file, in order, so the last one wins. The
 run puts the file's overrides first and the flags' after them, shortest path first: a flag
-wins over the file, and the most specific flag wins (`meshinject.run.Requests`).
+wins over the file, and the most specific flag wins (`meshinject.run_settings.Requests`).
 """
 
 from __future__ import annotations

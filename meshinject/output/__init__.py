@@ -4,4 +4,6 @@
 - `formats`: `--format github` workflow commands and the `--format json` report.
 - `explain`: `meshinject explain`'s table and JSON.
 - `progress`: the progress bar on a terminal and the one-line summary.
+- `run_report`: a run's report in the chosen `--format`, with fix hints.
+- `diff`: what `--diff` prints for one file.
 """
