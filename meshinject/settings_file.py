@@ -1,4 +1,4 @@
-"""Settings written in files: the project configuration file and kustomize specs.
+"""The project configuration file: found, read, located errors, per-path overrides.
 
 A project keeps its settings in `.meshinject.yaml`, or under `[tool.meshinject]` in
 `pyproject.toml`, found from the working directory upward (as black, ruff and yamllint
@@ -21,19 +21,19 @@ located errors (`path:line:col: key: message`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from meshinject.errors import ConfigError, Location, MeshInjectError
-from meshinject.options import RunOptions, Setting, by_key, settings
+from meshinject.options import RunOptions, settings
 from meshinject.path_settings import PathOverride
+from meshinject.setting_values import KeyPath, Locate, error_at, parse_settings, strings_at
+from meshinject.yamltypes import yaml_type_name
 
 CONFIG_NAME = ".meshinject.yaml"
 PYPROJECT = "pyproject.toml"
-KeyPath = tuple[str | int, ...]
-Locate = Callable[[KeyPath], Location]
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def load_project_config(path: Path | str) -> ProjectConfig:
     if data is None:
         return ProjectConfig(source)
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a mapping of settings, got {type_name(data)}", locate(()))
+        raise ConfigError(f"expected a mapping of settings, got {yaml_type_name(data)}", locate(()))
     base_dir = path.parent
     values = parse_settings(
         {k: v for k, v in data.items() if k != "overrides"}, locate=locate, base_dir=base_dir
@@ -107,20 +107,20 @@ def _overrides(data: Any, locate: Locate, base_dir: Path) -> tuple[PathOverride,
         return ()
     if not isinstance(data, list):
         where = ("overrides",)
-        raise _error(f"expected a list of overrides, got {type_name(data)}", locate, where)
+        raise error_at(f"expected a list of overrides, got {yaml_type_name(data)}", locate, where)
     per_path = {s.key for _, s in settings() if s.per_path}
     out = []
     for index, item in enumerate(data):
         at: KeyPath = ("overrides", index)
         if not isinstance(item, Mapping):
-            raise _error(f"expected a mapping, got {type_name(item)}", locate, at)
+            raise error_at(f"expected a mapping, got {yaml_type_name(item)}", locate, at)
         for key in item:
             if key != "paths" and key not in per_path:
                 known = ", ".join(["paths", *sorted(per_path)])
-                raise _error(f"unknown key in an override (known: {known})", locate, (*at, key))
-        patterns = _strings(item.get("paths"), locate, (*at, "paths"))
+                raise error_at(f"unknown key in an override (known: {known})", locate, (*at, key))
+        patterns = strings_at(item.get("paths"), locate, (*at, "paths"))
         if not patterns:
-            raise _error("an override needs `paths:` (globs)", locate, at)
+            raise error_at("an override needs `paths:` (globs)", locate, at)
         values = parse_settings(
             {k: v for k, v in item.items() if k != "paths"},
             locate=locate,
@@ -129,107 +129,6 @@ def _overrides(data: Any, locate: Locate, base_dir: Path) -> tuple[PathOverride,
         )
         out.append(PathOverride(values, tuple(patterns), base_dir))
     return tuple(out)
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def parse_settings(
-    data: Mapping[Any, Any], *, locate: Locate, base_dir: Path, prefix: KeyPath = ()
-) -> dict[str, Any]:
-    """Setting keys -> `RunOptions` field values (only the keys given; null = not given).
-
-    Shared by project configuration files and kustomize specs, so both take exactly the
-    settings the command line has.
-    """
-    known = by_key()
-    fields: dict[str, Any] = {}
-    for key, value in data.items():
-        at = (*prefix, str(key))
-        if key not in known:
-            names = ", ".join(sorted(known))
-            raise _error(f"unknown setting (known: {names})", locate, at)
-        if value is None:
-            continue
-        name, setting = known[key]
-        if setting.shape == "labels" and not isinstance(value, str):
-            from meshinject.policy import parse_namespace_labels
-
-            fields["extra_namespaces"] = parse_namespace_labels(value, source=locate(at).path)
-            continue
-        fields[name] = _value(setting, value, locate, at, base_dir)
-    return fields
-
-
-def _value(setting: Setting, value: Any, locate: Locate, at: KeyPath, base_dir: Path) -> Any:
-    shape = setting.shape
-    if shape == "files":
-        return tuple(_path(item, base_dir) for item in _strings(value, locate, at))
-    if shape == "set":
-        if isinstance(value, Mapping):
-            return tuple(f"{k}={_set_value(v)}" for k, v in value.items())
-        return tuple(_strings(value, locate, at))
-    if shape in ("pairs", "file-pairs"):
-        pairs = _mapping_of_strings(value, locate, at)
-        if shape == "file-pairs":
-            pairs = {k: _path(v, base_dir) for k, v in pairs.items()}
-        return tuple(f"{k}={v}" for k, v in pairs.items())
-    if shape == "labels":
-        return _path(_string(value, locate, at), base_dir)
-    text = _string(value, locate, at)
-    if setting.choices and text not in setting.choices:
-        choices = ", ".join(setting.choices)
-        raise _error(f"expected one of {choices}, got {text!r}", locate, at)
-    return text
-
-
-def _path(name: str, base_dir: Path) -> str:
-    return name if name == "-" or Path(name).is_absolute() else str(base_dir / name)
-
-
-def _string(value: Any, locate: Locate, at: KeyPath) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _error(f"expected a string, got {type_name(value)}", locate, at)
-    return str(value)
-
-
-def _strings(value: Any, locate: Locate, at: KeyPath) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [_string(item, locate, (*at, i)) for i, item in enumerate(value)]
-    raise _error(f"expected a file name or a list of them, got {type_name(value)}", locate, at)
-
-
-def _set_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
-def _mapping_of_strings(value: Any, locate: Locate, at: KeyPath) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _error(f"expected a mapping, got {type_name(value)}", locate, at)
-    return {str(k): _string(v, locate, (*at, str(k))) for k, v in value.items()}
-
-
-def _error(message: str, locate: Locate, at: KeyPath) -> ConfigError:
-    return ConfigError(message, locate(at), key_path=render_key_path(at))
-
-
-def render_key_path(path: KeyPath) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )
 
 
 # --------------------------------------------------------------------------- formats

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshinject.errors import ConfigError, Location, MeshInjectError
 from meshinject.kustomize import API_VERSION, KIND
-from meshinject.settings_file import type_name
+from meshinject.yamltypes import yaml_type_name
 
 if TYPE_CHECKING:
     from meshinject.options import RunOptions
@@ -25,7 +25,7 @@ def parse_config(data: Any, *, source: str, base_dir: Path) -> RunOptions:
     """
     where = Location(source)
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a {KIND} object, got {type_name(data)}", where)
+        raise ConfigError(f"expected a {KIND} object, got {yaml_type_name(data)}", where)
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if kind == "ConfigMap" and api_version == "v1":
         return _options(_from_configmap(data.get("data"), where), where, base_dir)
@@ -47,7 +47,7 @@ def parse_config(data: Any, *, source: str, base_dir: Path) -> RunOptions:
     if spec is None:
         spec = {}
     if not isinstance(spec, Mapping):
-        raise ConfigError(f"expected a mapping, got {type_name(spec)}", where, key_path="spec")
+        raise ConfigError(f"expected a mapping, got {yaml_type_name(spec)}", where, key_path="spec")
     return _options(spec, where, base_dir)
 
 
@@ -56,7 +56,7 @@ def _from_configmap(data: Any, where: Location) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a mapping, got {type_name(data)}", where, key_path="data")
+        raise ConfigError(f"expected a mapping, got {yaml_type_name(data)}", where, key_path="data")
     from meshinject.options import by_key
 
     known = by_key()
@@ -78,7 +78,8 @@ def _from_configmap(data: Any, where: Location) -> dict[str, Any]:
 def _options(spec: Mapping[str, Any], where: Location, base_dir: Path) -> RunOptions:
     """The spec's settings over the project configuration file's (found from `base_dir`)."""
     from meshinject.options import RunOptions
-    from meshinject.settings_file import find_project_config, load_project_config, parse_settings
+    from meshinject.setting_values import parse_settings
+    from meshinject.settings_file import find_project_config, load_project_config
 
     values = parse_settings(spec, locate=lambda _: where, base_dir=base_dir, prefix=("spec",))
     project = find_project_config(base_dir)
