@@ -14,6 +14,8 @@ from enum import IntEnum
 
 
 class Exit(IntEnum):
+    """Every exit code meshinject ends with (see the table above); `int(Exit.X)` is the code."""
+
     OK = 0
     WOULD_CHANGE = 1
     USAGE = 2

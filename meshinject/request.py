@@ -37,6 +37,9 @@ def _pairs(items: Sequence[str], flag: str, what: str) -> dict[str, str]:
 
 
 def parse_kube_version(text: str | None) -> tuple[int, int] | None:
+    """`--kube-version` as (major, minor): `1.33`, `v1.33.2` and `1.33+` all give (1, 33);
+    None when not given. ConfigError located at `--kube-version` otherwise.
+    """
     if not text:
         return None
     try:

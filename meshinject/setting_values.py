@@ -109,6 +109,7 @@ def error_at(message: str, locate: Locate, at: KeyPath) -> ConfigError:
 
 
 def render_key_path(path: KeyPath) -> str:
+    """A key path as a message names it: `overrides[0].namespace`."""
     out = ""
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)

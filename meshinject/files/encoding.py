@@ -15,6 +15,8 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class Encoding:
+    """How a file's text was stored: a UTF-8 byte order mark first, CRLF line ends (every line)."""
+
     bom: bool
     crlf: bool
 
@@ -40,6 +42,7 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
 
 
 def encode(text: str, *, bom: bool, crlf: bool) -> str:
+    """`text` (LF line ends) back as it was stored: CRLF line ends and a BOM when it had them."""
     if crlf:
         text = text.replace("\n", "\r\n")
     return (BOM + text) if bom else text

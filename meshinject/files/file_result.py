@@ -10,6 +10,14 @@ from meshinject.stream import StreamResult
 
 @dataclass
 class FileResult:
+    """What happened to one input file.
+
+    `path` as the user named it (`-` for stdin); `stream` the result of its documents
+    (None when the file could not be read or was skipped); `output` the new text (only
+    filled by `meshinject.api.inject_bytes`); `error` a file-level error (reading,
+    writing); `skipped` why the whole file was left alone (a kustomize patch).
+    """
+
     path: str
     stream: StreamResult | None
     output: str = ""

@@ -52,6 +52,7 @@ def display_path(path: str) -> str:
 
 
 def read_input(path: str, stdin: bytes | None = None) -> bytes:
+    """The bytes of `path` (`stdin`'s bytes for `-`); InputError naming the path if unreadable."""
     if path == "-":
         return stdin if stdin is not None else b""
     try:

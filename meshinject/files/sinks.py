@@ -22,6 +22,8 @@ class Sink:
 
 
 class NullSink(Sink):
+    """Output nobody reads (`--check`): written text is dropped at once."""
+
     def write(self, text: str) -> None:
         pass
 

@@ -107,6 +107,7 @@ def file_signature(info: os.stat_result) -> tuple[int, ...]:
 
 
 def changed_underneath(path: str) -> InputError:
+    """The error for a file that changed while it was read: nothing is written for it."""
     return InputError(
         "the file changed while it was being read; nothing was written for it (run again)",
         Location(path),

@@ -6,6 +6,11 @@ from enum import Enum
 
 
 class WriteBack(Enum):
+    """What the run does with each file's result: print it (`STDOUT`, or `-o`), rewrite the
+    file (`IN_PLACE`, `-i`), only say whether it would change (`CHECK`) or print a diff
+    (`DIFF`). Black's `WriteBack`, built from the flags by `from_flags`.
+    """
+
     STDOUT = "stdout"
     IN_PLACE = "in-place"
     CHECK = "check"

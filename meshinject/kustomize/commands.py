@@ -56,6 +56,7 @@ Example:
 
 @click.group("kustomize-plugin", help=KUSTOMIZE_HELP)
 def kustomize_plugin() -> None:
+    """The `meshinject kustomize-plugin` command group (its help is KUSTOMIZE_HELP)."""
     pass
 
 

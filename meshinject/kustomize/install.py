@@ -12,10 +12,12 @@ from meshinject.kustomize import GROUP, KIND, VERSION
 
 
 def plugin_dir(config_home: Path) -> Path:
+    """The folder kustomize looks in for the SidecarInjector exec plugin under `config_home`."""
     return config_home / "kustomize" / "plugin" / GROUP / VERSION / KIND.lower()
 
 
 def default_config_home() -> Path:
+    """`$XDG_CONFIG_HOME`, else `~/.config` (where kustomize looks for plugins)."""
     xdg = os.environ.get("XDG_CONFIG_HOME")
     return Path(xdg) if xdg else Path.home() / ".config"
 

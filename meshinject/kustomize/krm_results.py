@@ -11,6 +11,9 @@ from typing import Any
 
 
 def resource_ref(item: Any) -> dict[str, str]:
+    """A `resourceRef` for a KRM result: the item's apiVersion, kind, name and namespace
+    (those it has, as strings); `{}` for something that is not an object.
+    """
     if not isinstance(item, Mapping):
         return {}
     meta = item.get("metadata")
@@ -26,12 +29,17 @@ def resource_ref(item: Any) -> dict[str, str]:
 
 
 def ref_key(ref: Mapping[str, str]) -> tuple[str, str, str]:
+    """(kind, namespace, name) of a `resourceRef`, the namespace `default` when unset."""
     return ref.get("kind", ""), ref.get("namespace", "default"), ref.get("name", "")
 
 
 def result_entry(
     severity: str, message: str, ref: Mapping[str, str] | None = None, item: Any = None
 ) -> dict[str, Any]:
+    """One entry of a ResourceList's `results`: `severity` (error, warning, info), the
+    `message`, the `resourceRef` (a `default` namespace left out) and, from the item's
+    `config.kubernetes.io/path`/`index` annotations, the `file` it came from.
+    """
     out: dict[str, Any] = {"message": message, "severity": severity}
     if ref:
         out["resourceRef"] = {k: v for k, v in ref.items() if k != "namespace" or v != "default"}
@@ -56,6 +64,7 @@ def _annotations(item: Any) -> Mapping[str, Any]:
 
 
 def result_text(result: Mapping[str, Any]) -> str:
+    """A result as one line for stderr: `Kind name: message`."""
     ref = result.get("resourceRef") or {}
     where = f"{ref.get('kind')} {ref.get('name')}: " if ref else ""
     return f"{where}{result['message']}"

@@ -88,6 +88,11 @@ def _options(spec: Mapping[str, Any], where: Location, base_dir: Path) -> RunOpt
 
 
 def load_config_file(path: str, *, base_dir: Path | None = None, source: str = "") -> RunOptions:
+    """Read a transformer config file (exec plugin protocol) and parse it (`parse_config`).
+
+    `base_dir` anchors relative file names (default: the config's folder); `source` names
+    the file in messages. Raises MeshInjectError located in `source`.
+    """
     from meshinject.files.encoding import decode
     from meshinject.files.paths import read_input
     from meshinject.yamltext import load_document

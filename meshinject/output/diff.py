@@ -6,6 +6,9 @@ import difflib
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
+    """The unified diff from `before` to `after`, headed `a/PATH` and `b/PATH` (git's style);
+    `""` when they are equal.
+    """
     return "".join(
         difflib.unified_diff(
             before.splitlines(keepends=True),

@@ -12,6 +12,10 @@ _DECISIONS = {"injected": "inject", "skipped": "skip", "removed": "remove"}
 
 
 def explain_rows(report: Report) -> list[dict[str, Any]]:
+    """One row per workload (and per error outside a workload), as `explain --output json`
+    lists them: file, kind, name, namespace, decision (inject, skip, remove, error),
+    revision, rule, reason, templates, warnings, error.
+    """
     rows: list[dict[str, Any]] = []
     for result in report.files:
         stream = result.stream if result.error is None else None
@@ -40,6 +44,7 @@ def explain_rows(report: Report) -> list[dict[str, Any]]:
 
 
 def render_explain(report: Report, fmt: str, *, console: Any) -> None:
+    """Print the rows: JSON on stdout (`fmt == "json"`), else a table sized to the terminal."""
     rows = explain_rows(report)
     if fmt == "json":
         sys.stdout.write(json.dumps({"workloads": rows}, indent=2) + "\n")

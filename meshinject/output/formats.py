@@ -53,6 +53,7 @@ _DECISIONS = {"injected": "inject", "skipped": "skip", "removed": "remove", "fai
 
 
 def default_format(environ: Mapping[str, str] | None = None) -> Format:
+    """`github` inside GitHub Actions (`GITHUB_ACTIONS=true`), else `text`."""
     env = os.environ if environ is None else environ
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
 
@@ -61,6 +62,7 @@ def default_format(environ: Mapping[str, str] | None = None) -> Format:
 
 
 def error_json(error: MeshInjectError) -> dict[str, Any]:
+    """An error as the JSON report's ERROR object (message, type, path, line, column)."""
     loc = error.location
     return {
         "message": error.message,
@@ -136,6 +138,7 @@ def report_json(
 
 
 def write_json(data: Mapping[str, Any], stream: TextIO) -> None:
+    """Write `data` as indented JSON (UTF-8 kept as is) and one newline, then flush."""
     stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     stream.flush()
 

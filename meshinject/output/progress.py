@@ -123,6 +123,7 @@ def print_summary(console: Any, report: Report, *, table: bool | None = None) ->
 
 
 def summary_table(report: Report) -> Any:
+    """The end-of-run table of counts (files and workloads), worded for a preview or a write."""
     from rich.table import Table
 
     counts = report.counts()

@@ -28,10 +28,14 @@ def escape(text: str) -> str:
 
 
 def print_error(console: Any, error: MeshInjectError) -> None:
+    """One error as `error: path:line:col: message` (control characters escaped)."""
     console.print(f"[red]error[/red]: {escape(error.render())}")
 
 
 def print_report(console: Any, report: Report, *, quiet: bool) -> None:
+    """Every error, skip, warning and removed sidecar of the run, then the summary (stderr);
+    with `quiet`, the errors only.
+    """
     for result in report.files:
         for error in result.errors:
             print_error(console, error)
