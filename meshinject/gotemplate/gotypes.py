@@ -20,7 +20,7 @@ which is what `json.Marshal` (and so `structToJSON`/`toYaml`) writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -472,6 +472,3 @@ def go_truth(value: Any) -> bool | None:
     if isinstance(value, ProtoMessage | WrapperValue | Unmodelled):
         return bool(value)
     return None
-
-
-FormatHook = Callable[[Any], str]

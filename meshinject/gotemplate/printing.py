@@ -9,7 +9,7 @@ lists as `[a b]`, nil as `<nil>` and floats as Go's shortest `%v` (`1e+06`, `0.5
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -299,9 +299,6 @@ def _bad(value: Any, spec: _Spec) -> str:
     if value is None or value is MISSING:
         return f"%!{spec.verb}(<nil>)"
     return f"%!{spec.verb}({go_type(value)}={format_value(value)})"
-
-
-_FormatFn = Callable[[Any, _Spec], str]
 
 
 def _format_arg(value: Any, spec: _Spec) -> str:
