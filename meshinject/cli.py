@@ -220,6 +220,10 @@ def inject(**opts: Any) -> None:
 def uninject(**opts: Any) -> None:
     """Remove injected sidecars, using the sidecar.istio.io/status annotation.
 
+    Every injection is removed, whatever a webhook would decide. The settings name the
+    config the result is checked with: injecting it again should give the input back,
+    else a "best effort" warning says to review it.
+
     \b
     Example:
       meshinject uninject -f app.injected.yaml > app.yaml

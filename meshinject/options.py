@@ -112,7 +112,7 @@ class RunOptions:
         shape="file-pairs",
         metavar="REV=FILE",
         help="Another control plane and its own values (hub, tag, resources...). "
-        "Repeatable; implies webhook mode.",
+        "Repeatable; implies webhook mode (inject, explain).",
     )
     tags: Sequence[str] = _setting(
         (),
