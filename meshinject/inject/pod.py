@@ -103,6 +103,15 @@ def inject_pod(
             raise invalid_output_error(exc, context, settings, workload) from None
         template_pod = strategic_merge(template_pod, overlay)
         merged = strategic_merge(merged, overlay)
+    merged_spec = merged.get("spec")
+    # A template's `initContainers: []` (interception NONE) adds nothing: Go's omitempty
+    # leaves an empty list out of the injected pod.
+    if (
+        isinstance(merged_spec, dict)
+        and merged_spec.get("initContainers") == []
+        and not (stripped.get("spec") or {}).get("initContainers")
+    ):
+        del merged_spec["initContainers"]
 
     _reapply_user_containers(merged, original, template_pod, context)
     mesh_status_port = (proxy_config if manual else settings.proxy_config).get("statusPort")
