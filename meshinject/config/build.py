@@ -63,6 +63,10 @@ class Config(StrictModel):
         return copy.deepcopy(self._mesh_data.get("defaultConfig") or {})
 
 
+# ProxyConfig maps whose values are strings in Istio's API (see fieldtypes.ProtoStringMap).
+_PROTO_STRING_MAPS = frozenset({"proxyMetadata", "runtimeValues"})
+
+
 def _merge_layers(
     options: RunOptions, overlay: dict[str, Any], overlay_note: str
 ) -> tuple[dict[str, Any], dict[str, Any], Provenance, Provenance]:
@@ -97,7 +101,12 @@ def _merge_layers(
             note = SourceDoc(SET_LOCATION.path, None, {}, note=item.text)
             key = item.path[1:] if item.path[0] == "values" and len(item.path) > 1 else item.path
             if key[0] == "meshConfig" and len(key) > 1:
-                mesh = set_path(mesh, key[1:], item.value)
+                value = item.value
+                if len(key) > 2 and key[-2] in _PROTO_STRING_MAPS and value is not None:
+                    # `--set meshConfig.defaultConfig.proxyMetadata.X=true`, as Istio's
+                    # docs write it: a map<string, string> entry is the text typed.
+                    value = scalars.to_text(value)
+                mesh = set_path(mesh, key[1:], value)
                 mprov.replace(key[1:], note, ())
                 mprov.claim(key[1:], note.origin(()))
             else:

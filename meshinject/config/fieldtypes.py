@@ -33,6 +33,22 @@ def _string_map(value: Any) -> dict[str, str]:
     return {str(k): scalars.to_text(v) for k, v in value.items()}
 
 
+def _proto_string(value: Any) -> str:
+    """A value of a protobuf `map<string, string>` (ProxyConfig `proxyMetadata`): Istio's
+    proto-JSON decoding rejects one that is not a string, so a YAML `true` or `1` is an
+    error here too, with a hint to quote it, not a string Istio would never have seen."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        shown = scalars.show(value)
+        hint = f' (quote it: "{shown}")' if not isinstance(value, dict | list) else ""
+        raise ValueError(
+            f"expected a string, got {shown}: a map<string, string> in Istio's API, which"
+            f" rejects any other value{hint}"
+        )
+    return value
+
+
 def _scalar_map(value: Any) -> dict[str, Any]:
     """A map of scalars that keep their YAML type (Istio's `pilot.env` is a Struct)."""
     if not isinstance(value, dict):
@@ -70,6 +86,7 @@ Quantity = Annotated[str | int | float, _checked(scalars.to_quantity)]
 QuantityMap = Annotated[dict[str, Quantity], _checked(_quantity_map)]
 Duration = Annotated[str, _checked(scalars.to_duration)]
 StringMap = Annotated[dict[str, str], _checked(_string_map)]
+ProtoStringMap = dict[str, Annotated[str, _checked(_proto_string)]]
 ScalarMap = Annotated[dict[str, Any], _checked(_scalar_map)]
 Selectors = Annotated[list[dict[str, Any]], _checked(_selector_list)]
 InboundPorts = Annotated[str, _checked(lambda v: scalars.to_port_list(v, wildcard=True))]

@@ -14,8 +14,8 @@ from meshinject.config.fieldtypes import (
     Duration,
     NonNegInt,
     Port,
+    ProtoStringMap,
     StrictModel,
-    StringMap,
     Text,
 )
 
@@ -49,8 +49,8 @@ class ProxyConfigModel(StrictModel):
     sds: dict[str, Any] | None = None
     envoyAccessLogService: dict[str, Any] | None = None
     envoyMetricsService: dict[str, Any] | None = None
-    proxyMetadata: StringMap | None = None
-    runtimeValues: StringMap | None = None
+    proxyMetadata: ProtoStringMap | None = None
+    runtimeValues: ProtoStringMap | None = None
     statusPort: Port | None = None
     extraStatTags: list[Text] | None = None
     gatewayTopology: dict[str, Any] | None = None
