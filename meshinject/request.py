@@ -7,10 +7,13 @@ labels are read and the policy mode is chosen. The CLI and the kustomize plugin 
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshinject import ISTIO_VERSION
 from meshinject.errors import ConfigError, InputError, Location
 from meshinject.inject.document import InjectionRequest
 from meshinject.inject.settings import InjectSettings, settings_from_config
@@ -109,9 +112,12 @@ def build_request(options: RunOptions) -> InjectionRequest:
     configs = {
         main_revision: build_config(sources(main_revision, _extra(revision_files, main_revision)))
     }
+    skews: dict[str, str] = {}
     for revision, path in revision_files.items():
         if revision not in configs:
             configs[revision] = build_config(sources(revision, [path]))
+        if not is_injector_configmap(path):
+            skews[revision] = release_skew(revision, path, configs[revision].values_dict())
     if revision_files and main_revision == DEFAULT and DEFAULT not in revision_files:
         # Several named control planes and no unnamed one: `default` exists only as a tag.
         del configs[DEFAULT]
@@ -135,7 +141,7 @@ def build_request(options: RunOptions) -> InjectionRequest:
         **_policy_fields(first),
     )
 
-    settings_for = RevisionSettings(configs, tags, first, kube_version)
+    settings_for = RevisionSettings(configs, tags, first, kube_version, skews)
     return InjectionRequest(
         settings=settings_for(main_revision if main_revision in configs else next(iter(configs))),
         policy=policy,
@@ -157,17 +163,42 @@ class RevisionSettings:
     tags: Mapping[str, str]
     fallback: Any
     kube_version: tuple[int, int] | None
+    skews: Mapping[str, str] = field(default_factory=dict)
     _built: dict[str, InjectSettings] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, revision: str) -> InjectSettings:
         settings = self._built.get(revision)
         if settings is None:
-            config = self.configs.get(revision) or self.configs.get(
-                self.tags.get(revision, ""), self.fallback
-            )
+            own = revision if revision in self.configs else self.tags.get(revision, "")
+            config = self.configs.get(own, self.fallback)
             settings = settings_from_config(config, kube_version=self.kube_version)
+            if self.skews.get(own):
+                settings = dataclasses.replace(settings, release_skew=self.skews[own])
             self._built[revision] = settings
         return settings
+
+
+def release_skew(revision: str, path: str, values: Mapping[str, Any]) -> str:
+    """The warning for a revision whose `global.tag` names another Istio release than
+    meshinject's built-in templates (`""` when the tag is the same release or no release).
+
+    A real istiod of that release injects its own release's template (native sidecars,
+    volumes, args differ between releases); only its injector ConfigMap carries that
+    template (usability-defects U19).
+    """
+    tag = str(((values.get("global") or {}).get("tag")) or "")
+    found = re.match(r"v?(\d+)\.(\d+)(?:\.|-|$)", tag)
+    built_in = ".".join(ISTIO_VERSION.split(".")[:2])
+    if found is None or f"{found[1]}.{found[2]}" == built_in:
+        return ""
+    configmap = "istio-sidecar-injector" + ("" if revision == DEFAULT else f"-{revision}")
+    return (
+        f"revision {revision}: {path} sets global.tag {tag} (Istio {found[1]}.{found[2]}) but "
+        f"has no templates, so the built-in Istio {built_in} template renders its sidecar; "
+        f"Istio {found[1]}.{found[2]}'s webhook may inject a different one. Pass the "
+        f"revision's injector ConfigMap instead (kubectl -n istio-system get configmap "
+        f"{configmap} -o yaml > FILE; --revision-values {revision}=FILE)"
+    )
 
 
 def _extra(revision_files: dict[str, str], revision: str) -> list[str]:

@@ -257,6 +257,8 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         report.revision = revision
         report.templates = result.templates
         report.warnings.extend(result.warnings)
+        if settings.release_skew and not set(result.templates) <= set(settings.custom_templates):
+            report.warnings.append(settings.release_skew)
     except MeshInjectError as exc:
         if isinstance(exc, InjectionError) and exc.data_path[:1] == ("metadata",):
             # The pod's metadata lives at `meta_path` inside the document.

@@ -37,6 +37,9 @@ class InjectSettings:
     default_templates: tuple[str, ...] = ("sidecar",)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     injected_annotations: dict[str, str] = field(default_factory=dict)
+    # Said of every workload rendered with a built-in template although the revision's
+    # proxy is of another Istio release (usability-defects U19); empty when they agree.
+    release_skew: str = ""
 
     def value(self, *path: str, default: Any = None) -> Any:
         """Read `values.a.b.c`, returning `default` where any step is missing or null."""

@@ -678,3 +678,34 @@ def test_U36_large_runs_show_an_eta_and_list_the_changes_again() -> None:
     assert "  k8s/app0.yaml" in text
     assert "k8s/same.yaml" not in text
     assert "... and 10 more" in text
+
+
+def test_U19_a_revision_of_another_release_without_templates_is_warned_about(cli: Cli) -> None:
+    """A revision file naming another Istio release renders with the built-in template
+    of meshinject's release: said once per workload, with how to pass the revision's own
+    injector ConfigMap. The same release, or no release in the tag, says nothing."""
+    write("rev-1-19.yaml", "revision: 1-19\nglobal:\n  tag: 1.19.10\n")
+    write("rev-1-31.yaml", "revision: 1-31\nglobal:\n  tag: 1.31.2-distroless\n")
+    write("rev-dev.yaml", "revision: dev\nglobal:\n  tag: latest\n")
+    for rev in ("1-19", "1-31", "dev"):
+        write(
+            f"k8s/{rev}.yaml",
+            DEPLOYMENT.replace("labels: {app: web}", f"labels: {{app: web, istio.io/rev: {rev}}}"),
+        )
+    flags = ["--revision-values", "1-19=rev-1-19.yaml", "--revision-values", "1-31=rev-1-31.yaml"]
+
+    old = cli(*flags, "--revision-values", "dev=rev-dev.yaml", "k8s/1-19.yaml")
+    assert old.exit_code == 0, old.stderr
+    assert "image: docker.io/istio/proxyv2:1.19.10" in old.stdout
+    assert (
+        "revision 1-19: rev-1-19.yaml sets global.tag 1.19.10 (Istio 1.19) but has no "
+        "templates, so the built-in Istio 1.31 template renders its sidecar"
+    ) in " ".join(old.stderr.split())
+    assert "istio-sidecar-injector-1-19 -o yaml > FILE; --revision-values 1-19=FILE" in " ".join(
+        old.stderr.split()
+    )
+    for rev in ("1-31", "dev"):
+        same = cli(*flags, "--revision-values", "dev=rev-dev.yaml", f"k8s/{rev}.yaml")
+        assert same.exit_code == 0, same.stderr
+        assert "global.tag" not in same.stderr
+        assert "initContainers:" in same.stdout
