@@ -181,8 +181,14 @@ def _fields(i: int) -> dict[str, object]:
 
 def stream(n: int) -> str:
     """N Deployments, each followed by its Service and ConfigMap."""
+    return stream_part(0, n)
+
+
+def stream_part(start: int, end: int) -> str:
+    """Deployments `start` to `end - 1` of `stream(n)` (n >= end), with their Services and
+    ConfigMaps: `stream(n)` is the concatenation of its parts."""
     parts: list[str] = []
-    for i in range(n):
+    for i in range(start, end):
         f = _fields(i)
         parts.append(("---\n" if i else "") + _DEPLOYMENT.format(**f))
         parts.append(_SERVICE.format(**f))

@@ -1,8 +1,12 @@
 """meshinject against the YAML floor (libyaml) and a ruamel.yaml round-trip, same run.
 
-    python benchmarks/run.py            # N = 500 and 5,000
-    python benchmarks/run.py --huge     # also N = 50,000 (no ruamel baseline there)
-    python benchmarks/run.py --sizes 200 --no-ruamel   # quick look
+    python benchmarks/run.py     # the issue-17 figures: floor ratio at N = 2,000 (-j 1 and
+                                 # all cores), 50 MB pass-through, start-up, peak RSS at
+                                 # N = 5,000 and 50,000 (about 10 minutes on 2 cores)
+    python benchmarks/run.py --sizes 200 --rss-sizes 500 2000 --passthrough-mb 5 --no-ruamel
+                                 # the same report, quick (about a minute)
+
+Every figure is printed by the one run; the summary at the end repeats them.
 
 For each N the generated stream (benchmarks/generate.py) is injected by the real CLI in a
 child process (wall time, peak RSS of that process), sequentially (`--jobs 1`) and on all
@@ -17,8 +21,12 @@ this process:
 Ratios are meshinject's sequential time over each baseline (startup included), as wall
 time and as CPU time (user + sys of the child; `time.process_time()` for the in-process
 baselines). On a loaded machine wall time mostly measures the other processes: judge
-changes by the CPU figures.
-Startup compares `meshinject --version` and a one-Deployment injection with `python -c pass`.
+changes by the CPU figures. With all cores, the ratio is meshinject's wall time over the
+floor's CPU time (the floor is one process).
+Pass-through is the CLI (`-j 1`) on a stream of Services and ConfigMaps only, in MB of
+input per CPU second, start-up included. Startup compares `meshinject --version` and a
+one-Deployment injection with `python -c pass`. Peak RSS is that of `-j 1` runs at the
+`--rss-sizes` (no floor there: only memory is compared).
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import passthrough_stream, stream
+from generate import passthrough_stream, stream, stream_part
 
 MB = 1024 * 1024
 BIN = Path(sys.executable).parent
@@ -122,17 +130,19 @@ def ruamel_time(text: str) -> Clock:
     return c
 
 
+SUMMARY: list[str] = []
+
+
 def bench_size(n: int, tmp: Path, *, ruamel: bool, floor: bool) -> None:
     text = stream(n)
     src = tmp / f"stream-{n}.yaml"
     src.write_text(text, encoding="utf-8")
     size = len(text.encode()) / MB
     docs = 3 * n
+    cores = os.cpu_count() or 1
     seq_out, par_out = tmp / f"out-{n}-1.yaml", tmp / f"out-{n}-all.yaml"
     wall1, cpu1, rss1, rc1 = run_cli(["-q", "--jobs", "1", str(src)], seq_out)
-    wall_all, _, rss_all, rc_all = run_cli(
-        ["-q", "--jobs", str(os.cpu_count() or 1), str(src)], par_out
-    )
+    wall_all, _, rss_all, rc_all = run_cli(["-q", "--jobs", str(cores), str(src)], par_out)
     out_size = seq_out.stat().st_size / MB
     identical = seq_out.read_bytes() == par_out.read_bytes()
     print(f"\nN = {n:,}: {docs:,} documents, input {size:.1f} MB, output {out_size:.1f} MB")
@@ -160,6 +170,11 @@ def bench_size(n: int, tmp: Path, *, ruamel: bool, floor: bool) -> None:
             f"        CPU (load {load.cpu:.2f} s + dump {dump.cpu:.2f} s)"
             f"{'':15}{cpu:7.2f} s  -> floor ratio (CPU) {cpu1 / cpu:.2f}"
         )
+        SUMMARY.append(
+            f"floor ratio, N = {n:,}: -j 1 {cpu1 / cpu:.2f} (CPU {cpu1:.2f} s / floor CPU "
+            f"{cpu:.2f} s); all {cores} cores {wall_all / cpu:.2f} (wall {wall_all:.2f} s / "
+            f"floor CPU); -j {cores} output identical: {'yes' if identical else 'NO'}"
+        )
     if ruamel:
         rt = ruamel_time(text)
         print(
@@ -170,12 +185,40 @@ def bench_size(n: int, tmp: Path, *, ruamel: bool, floor: bool) -> None:
     par_out.unlink()
 
 
-def bench_passthrough(n: int, tmp: Path) -> None:
+def bench_memory(sizes: list[int], tmp: Path) -> None:
+    """Peak RSS of `-j 1` runs: memory must not grow with the stream."""
+    print("\nPeak RSS (-j 1):")
+    peaks: list[tuple[int, int]] = []
+    for n in sizes:
+        src = tmp / f"rss-{n}.yaml"
+        with src.open("w", encoding="utf-8") as out:
+            for start in range(0, n, 1000):  # written in pieces: this process stays small
+                out.write(stream_part(start, min(n, start + 1000)))
+        wall, cpu, rss, rc = run_cli(["-q", "--jobs", "1", str(src)])
+        src.unlink()
+        peaks.append((n, rss))
+        print(
+            f"  N = {n:>7,}  peak RSS {rss:4d} MiB  (CPU {cpu:.2f} s, wall {wall:.2f} s, exit {rc})"
+        )
+    if len(peaks) > 1:
+        (small, small_rss), (large, large_rss) = peaks[0], peaks[-1]
+        SUMMARY.append(
+            f"peak RSS: N = {small:,} {small_rss} MiB, N = {large:,} {large_rss} MiB "
+            f"(x{large_rss / small_rss:.2f})"
+        )
+
+
+def bench_passthrough(megabytes: float, tmp: Path) -> None:
+    per_pair = len(passthrough_stream(1).encode())
+    n = max(1, int(megabytes * MB / per_pair))
     text = passthrough_stream(n)
     src = tmp / f"passthrough-{n}.yaml"
     src.write_text(text, encoding="utf-8")
     size = len(text.encode()) / MB
-    wall, cpu, rss, rc = run_cli(["-q", "--jobs", "1", str(src)], tmp / "passthrough.out")
+    out = tmp / "passthrough.out"
+    wall, cpu, rss, rc = run_cli(["-q", "--jobs", "1", str(src)], out)
+    identical = out.read_bytes() == src.read_bytes()
+    out.unlink()
     from meshinject.api import RunOptions, build_request, inject_text
 
     request = build_request(RunOptions())
@@ -183,11 +226,16 @@ def bench_passthrough(n: int, tmp: Path) -> None:
     print(f"\nPass-through only (N = {n:,}: {2 * n:,} Services and ConfigMaps, {size:.1f} MB):")
     print(
         f"  CLI {wall:.2f} s = {size / wall:.1f} MB/s (startup included), peak RSS {rss} MiB, "
-        f"exit {rc}; stream core alone {core:.3f} s = {size / core:.1f} MB/s"
+        f"exit {rc}, output identical to input: {'yes' if identical else 'NO'}; "
+        f"stream core alone {core:.3f} s = {size / core:.1f} MB/s"
     )
     print(
         f"  CPU: CLI {cpu:.2f} s = {size / cpu:.1f} MB/s; "
         f"stream core alone {core_cpu:.3f} s = {size / core_cpu:.1f} MB/s"
+    )
+    SUMMARY.append(
+        f"pass-through, {size:.1f} MB through the CLI (-j 1): {size / cpu:.1f} MB/s CPU, "
+        f"byte-identical: {'yes' if identical else 'NO'}"
     )
 
 
@@ -218,28 +266,53 @@ def bench_startup(tmp: Path) -> None:
             f"  {label}  {wall:.3f} s  (+{wall - base:.3f} s)  "
             f"CPU {cpu:.3f} s  (+{cpu - base_cpu:.3f} s)"
         )
+        SUMMARY.append(f"start-up, {label.strip()}: {cpu:.3f} s CPU")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--huge", action="store_true", help="also N = 50,000")
-    parser.add_argument("--sizes", type=int, nargs="*", help="N values instead of 500 5000")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[2000], help="N for the floor ratio (2000)"
+    )
+    parser.add_argument(
+        "--rss-sizes",
+        type=int,
+        nargs="*",
+        default=[5000, 50_000],
+        help="N for the peak RSS comparison (5000 50000); none to skip",
+    )
+    parser.add_argument(
+        "--passthrough-mb", type=float, default=50, help="pass-through stream size (50)"
+    )
     parser.add_argument("--no-ruamel", action="store_true", help="skip the ruamel baseline")
     args = parser.parse_args()
-    sizes = args.sizes or [500, 5000]
-    if args.huge:
-        sizes.append(50_000)
-    print(
-        f"meshinject benchmark on {platform.node()}: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+    machine = (
+        f"{_cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
+    print(f"meshinject benchmark on {platform.node()}: {machine}")
     with tempfile.TemporaryDirectory(prefix="meshinject-bench-") as name:
         tmp = Path(name)
         bench_startup(tmp)
-        bench_passthrough(5000, tmp)
-        for n in sizes:
+        bench_passthrough(args.passthrough_mb, tmp)
+        for n in args.sizes:
             bench_size(n, tmp, ruamel=not args.no_ruamel and n <= 5000, floor=n <= 5000)
+        if args.rss_sizes:
+            bench_memory(args.rss_sizes, tmp)
+    print(f"\nSummary ({machine}; CPU = user + sys):")
+    for line in SUMMARY:
+        print(f"  {line}")
+
+
+def _cpu_model() -> str:
+    try:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":
