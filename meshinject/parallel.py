@@ -29,6 +29,7 @@ from meshinject.files.source import Source, changed_underneath
 from meshinject.inject.document import InjectionRequest
 from meshinject.signals import die_with_parent
 from meshinject.stream import (
+    INTERESTING_KINDS,
     ChunkResult,
     Operation,
     StreamScan,
@@ -42,7 +43,7 @@ CHUNK = 256 * 1024  # characters of input per chunk sent to a worker
 AUTO_PARALLEL_BYTES = 2 * 1024 * 1024  # below this much input, `jobs=None` runs in-process
 IN_FLIGHT_PER_WORKER = 3
 
-DocTuple = tuple[str, int, int, int]
+DocTuple = tuple[str, int, int, int, int]
 
 
 @dataclass
@@ -215,7 +216,8 @@ class Engine:
             try:
                 encoding = check_encoding(job.source)
                 request = self.requests[job.request]
-                scan = scan_documents(iter_documents(job.source, encoding), request)
+                docs = iter_documents(job.source, encoding, runs_outside=INTERESTING_KINDS)
+                scan = scan_documents(docs, request)
                 job.source.check_unchanged()
             except MeshInjectError as exc:
                 job.source.close()
@@ -229,18 +231,20 @@ class Engine:
             size = 0
             parse = scan.parse
             count = 0
-            for doc in iter_documents(job.source, encoding):
-                count += 1
-                if doc.index >= len(parse):
+            for doc in iter_documents(
+                job.source, encoding, runs_outside=INTERESTING_KINDS, known_runs=scan.runs
+            ):
+                count += doc.count
+                if doc.index + doc.count > len(parse):
                     break  # more documents than pass 1 saw: the file changed (below)
-                chunk.append((doc.text, doc.index, doc.start_line, doc.start_offset))
+                chunk.append((doc.text, doc.index, doc.start_line, doc.start_offset, doc.count))
                 size += len(doc.text)
                 if size >= CHUNK:
-                    flags = bytes(parse[chunk[0][1] : doc.index + 1])
+                    flags = bytes(parse[chunk[0][1] : doc.index + doc.count])
                     yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
                     chunk, size = [], 0
             if chunk:
-                flags = bytes(parse[chunk[0][1] : chunk[-1][1] + 1])
+                flags = bytes(parse[chunk[0][1] : chunk[-1][1] + chunk[-1][4]])
                 yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
             try:
                 job.source.check_unchanged()

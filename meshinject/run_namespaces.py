@@ -17,7 +17,7 @@ from meshinject.files.encoding import check_encoding
 from meshinject.files.source import Source
 from meshinject.inject.document import InjectionRequest
 from meshinject.policy import NamespaceInfo
-from meshinject.stream import scan_documents
+from meshinject.stream import INTERESTING_KINDS, scan_documents
 
 
 def declared_namespaces(
@@ -30,7 +30,8 @@ def declared_namespaces(
             if not _mentions_namespace(source):
                 continue
             encoding = check_encoding(source)
-            scan = scan_documents(iter_documents(source, encoding), request)
+            docs = iter_documents(source, encoding, runs_outside=INTERESTING_KINDS)
+            scan = scan_documents(docs, request)
         except MeshInjectError:
             continue  # reported with the file
         finally:

@@ -29,6 +29,8 @@ from meshinject.yamltext.diff import same
 from meshinject.yamltypes import yaml_type_name
 
 Operation = Literal["inject", "uninject"]
+# Documents of other kinds are copied through unparsed (a whole run of them at once: pass
+# `runs_outside=INTERESTING_KINDS` to `meshinject.files.iter_documents`).
 INTERESTING_KINDS = WORKLOAD_KINDS | LIST_KINDS | {"Namespace", "NamespaceList"}
 _LISTS = LIST_KINDS | {"NamespaceList"}  # may hold Namespaces: parsed in pass 1 if they do
 
@@ -89,6 +91,9 @@ class StreamScan:
     # One byte per document, PASS, PARSE or EMPTY (see `_parse_flag`), so pass 2 need
     # not sniff again.
     parse: bytearray = field(default_factory=bytearray)
+    # The runs of documents that pass through, as `iter_documents(known_runs=...)` takes
+    # them: character offset -> (length, documents), so pass 2 does not look again.
+    runs: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> frozenset[int]:
@@ -125,6 +130,10 @@ def scan_documents(
     """Pass 1: collect Namespace documents (they apply to the whole stream)."""
     scan = scan or StreamScan()
     for doc in docs:
+        if doc.count != 1:  # a run of documents that pass through (not Namespaces)
+            scan.parse.extend(bytes(doc.count))
+            scan.runs[doc.start_offset] = (len(doc.text), doc.count)
+            continue
         sniff = sniff_kind(doc.text)
         name = sniff.name  # None when EMPTY or UNKNOWN (one attribute, not three properties)
         if name is None:
@@ -190,6 +199,10 @@ def transform_documents(
     result = ChunkResult(text="", changed=False)
     out: list[str] = []
     for doc in docs:
+        if doc.count != 1:  # a run of documents that pass through (see `scan_documents`)
+            out.append(doc.text)
+            result.passed_through += doc.count
+            continue
         loaded = preloaded.get(doc.index)
         if doc.index in failed:
             continue

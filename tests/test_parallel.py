@@ -29,6 +29,25 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "CHUNK", 3000)
 
 
+def test_runs_of_passthrough_documents_come_out_byte_for_byte(
+    tmp_path: Path, small_pieces: None
+) -> None:
+    """Pieces of Services and ConfigMaps are copied as whole runs, between workloads too."""
+    from benchmarks.generate import passthrough_stream
+
+    text = passthrough_stream(40) + "---\n" + stream(2) + "---\n" + passthrough_stream(40)
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    sequential = run("--jobs", "1", str(tmp_path / "a.yaml"))
+    parallel_run = run("--jobs", "2", str(tmp_path / "a.yaml"))
+    assert sequential.exit_code == 0, sequential.stderr
+    assert parallel_run.stdout == sequential.stdout
+    assert sequential.stdout.count("name: istio-proxy") == 2
+    assert sequential.stdout.startswith(passthrough_stream(40))
+    assert sequential.stdout.endswith(passthrough_stream(40))
+    request = build_request(RunOptions())
+    assert inject_text(text, request).text == sequential.stdout
+
+
 def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path: Path, small_pieces: None) -> None:
     (tmp_path / "a.yaml").write_text(stream(12), encoding="utf-8")
     (tmp_path / "b.yaml").write_text("# just a comment\n", encoding="utf-8")

@@ -33,6 +33,10 @@ class RawDocument:
     index: int  # 0-based position in the stream
     start_line: int  # 1-based line of text[0] in the stream
     start_offset: int  # character offset of text[0] in the stream
+    # How many documents `text` holds: 1, or more for a run of documents that certainly
+    # pass through unparsed (`meshinject.yamltext.runs.passthrough_run`), indexes
+    # `index` to `index + count - 1`.
+    count: int = 1
 
 
 def _prologue_start(text: str, sep: int, floor: int) -> int:
