@@ -327,6 +327,7 @@ def _edit(loaded: Any, new_data: Any, original: str) -> str:
         as_json = json_like(original, new_data)
         if as_json is not None:
             return as_json
+    from meshinject.inject.shape_values import shape_values
     from meshinject.yamltext import edit_document
 
-    return edit_document(loaded, new_data)
+    return edit_document(loaded, new_data, values=shape_values(loaded.data))

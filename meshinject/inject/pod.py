@@ -21,6 +21,7 @@ from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
 from meshinject.inject.probes import dump_app_probers, probers_json, rewrite_probes
 from meshinject.inject.settings import InjectSettings
+from meshinject.inject.shape_values import shape_values
 from meshinject.inject.status import OVERRIDES, STATUS, InjectionStatus, unapply
 from meshinject.inject.template_data import Workload, sidecar_template_data
 from meshinject.inject.templates import invalid_output_error, render_template, select_templates
@@ -95,10 +96,11 @@ def inject_pod(
     names = select_templates(annotations, settings)
     merged = clone(stripped)
     template_pod: dict[str, Any] = {}
+    values = shape_values(stripped, workload.name, workload.namespace)
     for name in names:
         text = render_template(name, context, settings)
         try:
-            overlay = normalise_pod_overlay(parse_template_output(text, name))
+            overlay = normalise_pod_overlay(parse_template_output(text, name, values))
         except RenderedYAMLError as exc:
             raise invalid_output_error(exc, context, settings, workload) from None
         template_pod = strategic_merge(template_pod, overlay)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from meshinject.errors import InjectionError, MeshInjectError, TemplateError
 from meshinject.yamltext import load_document
+from meshinject.yamltext.masked import load_masked
 
 
 class RenderedYAMLError(TemplateError):
@@ -20,10 +22,14 @@ class RenderedYAMLError(TemplateError):
         self.detail = detail
 
 
-def parse_template_output(text: str, name: str) -> dict[str, Any]:
-    """A rendered template must be one YAML mapping (a partial pod)."""
+def parse_template_output(text: str, name: str, values: Sequence[str] = ()) -> dict[str, Any]:
+    """A rendered template must be one YAML mapping (a partial pod).
+
+    `values` (`shape_values` of the pod) let a text of a shape already read be filled in
+    instead of parsed (`load_masked`: the same data, exactly).
+    """
     try:
-        data = load_document(text).data
+        data = load_masked(text, values, private=True) if values else load_document(text).data
     except MeshInjectError as exc:
         raise RenderedYAMLError(name, exc.location.line, exc.message) from None
     if data is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from ruamel.yaml.error import YAMLError
@@ -12,6 +13,7 @@ from meshinject.errors import InputError, Location
 from meshinject.yamltext.diff import same
 from meshinject.yamltext.emit import Style
 from meshinject.yamltext.loaded import LoadedDocument, load_document
+from meshinject.yamltext.masked import load_masked
 from meshinject.yamltext.roundtrip import roundtrip_edit
 from meshinject.yamltext.splice import Splicer, Unsupported, measure_style
 
@@ -22,9 +24,12 @@ EditPath = Literal["splice", "roundtrip"]
 EDIT_PATHS: Counter[str] = Counter()
 
 
-def _verified(text: str, new: Any) -> bool:
+def _verified(text: str, new: Any, values: Sequence[str] = ()) -> bool:
+    """Whether `text` reads back as `new`. With `values` (see `masked.safe_values`), a
+    text of a shape already read is not parsed again: `load_masked` gives the same data
+    by filling the values into the shape's cached parse."""
     try:
-        return same(load_document(text).data, new)
+        return same(load_masked(text, values) if values else load_document(text).data, new)
     except InputError:
         return False
 
@@ -37,7 +42,9 @@ _MARKER_PROPERTIES = re.compile(
 )
 
 
-def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
+def edit_document_ex(
+    doc: LoadedDocument, new_data: Any, *, values: Sequence[str] = ()
+) -> tuple[str, EditPath]:
     """Like `edit_document`, also saying which path produced the text.
 
     Node properties on the `---` line (`--- !!map`, `--- &x`) belong to the root node but
@@ -48,7 +55,7 @@ def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]
         return doc.text, "splice"
     marker = _MARKER_PROPERTIES.match(doc.text)
     if marker is None:
-        return _edit_body(doc, new_data)
+        return _edit_body(doc, new_data, values)
     start, end = marker.span(1)
     blanked = doc.text[:start] + " " * (end - start) + doc.text[end:]
     inner = load_document(blanked, keep_events=True)
@@ -64,14 +71,16 @@ def edit_document_ex(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]
     return text, path
 
 
-def _edit_body(doc: LoadedDocument, new_data: Any) -> tuple[str, EditPath]:
+def _edit_body(
+    doc: LoadedDocument, new_data: Any, values: Sequence[str] = ()
+) -> tuple[str, EditPath]:
     reason = ""
     style: Style | None = None
     try:
         splicer = Splicer(doc)
         style = splicer.style
         text = splicer.run(doc.data, new_data)
-        if _verified(text, new_data):
+        if _verified(text, new_data, values):
             EDIT_PATHS["splice"] += 1
             return text, "splice"
         reason = "spliced text did not read back as the new data"
@@ -112,6 +121,10 @@ def _unsupported_breaks(text: str) -> InputError | None:
     )
 
 
-def edit_document(doc: LoadedDocument, new_data: Any) -> str:
-    """Minimal text edit of `doc` so that `load_document(result).data == new_data`."""
-    return edit_document_ex(doc, new_data)[0]
+def edit_document(doc: LoadedDocument, new_data: Any, *, values: Sequence[str] = ()) -> str:
+    """Minimal text edit of `doc` so that `load_document(result).data == new_data`.
+
+    `values` (`masked.safe_values`: the strings that tell this document from others of
+    its shape) let the verification reuse the parse of an earlier edit of the same shape.
+    """
+    return edit_document_ex(doc, new_data, values=values)[0]

@@ -1,0 +1,67 @@
+"""`shape_values`: the strings that tell one workload from another of the same shape.
+
+Rendered templates and injected documents are parsed through
+`meshinject.yamltext.masked.load_masked`, which masks these strings and parses each
+distinct masked text once. Which strings are masked never changes a result (the masked
+loader is exact for any values, see there); it only decides how often a text is found
+among the shapes already parsed. These are the strings that vary between workloads
+built from one template: names, namespaces, label and annotation values, container
+names, images and ports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meshinject.yamltext.masked import safe_values
+
+_CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+_MAX_DEPTH = 8  # Deployment -> spec -> template -> spec -> containers (CronJob: deeper)
+
+
+def shape_values(document: Any, *extra: object) -> list[str]:
+    """The maskable strings of a Kubernetes document (`extra` first), in document order."""
+    found: list[object] = list(extra)
+    _collect(document, found, 0)
+    return safe_values(found)
+
+
+def _collect(node: Any, found: list[object], depth: int) -> None:
+    if depth > _MAX_DEPTH or not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "metadata" and isinstance(value, dict):
+            found.append(value.get("name"))
+            found.append(value.get("namespace"))
+            for field in ("labels", "annotations"):
+                entries = value.get(field)
+                if isinstance(entries, dict):
+                    found.extend(entries.values())
+        elif key in _CONTAINER_LISTS and isinstance(value, list):
+            for container in value:
+                if isinstance(container, dict):
+                    _container(container, found)
+        elif isinstance(value, dict):
+            _collect(value, found, depth + 1)
+        elif isinstance(value, list) and key == "items":  # a List's workloads
+            for item in value:
+                _collect(item, found, depth + 1)
+
+
+def _container(container: dict[str, Any], found: list[object]) -> None:
+    found.append(container.get("name"))
+    found.append(container.get("image"))
+    for port in _dicts(container.get("ports")):
+        found.append(port.get("name"))
+        found.append(port.get("containerPort"))
+    for variable in _dicts(container.get("env")):
+        found.append(variable.get("value"))
+    resources = container.get("resources")
+    if isinstance(resources, dict):
+        for amounts in resources.values():
+            if isinstance(amounts, dict):
+                found.extend(amounts.values())
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
