@@ -318,11 +318,12 @@ def _given_flags() -> frozenset[str]:
 
 
 def _run(opts: dict[str, Any], *, operation: str) -> None:
-    from meshinject import run
+    from meshinject import cache, run
     from meshinject.files.write_back import WriteBack
     from meshinject.usage import check_write_flags
 
     check_write_flags(opts)
+    cache.enable_user_cache()  # compiled templates and parsed defaults, kept between runs
     paths = _inputs(opts)
     write_back = WriteBack.from_flags(
         in_place=opts["in_place"], check=opts["check"], diff=opts["diff"]

@@ -138,7 +138,10 @@ class Engine:
     def _pool(self) -> ProcessPoolExecutor:
         """Workers forked with the request (no copy to make), else sent a pickled copy."""
         if "fork" in multiprocessing.get_all_start_methods():
+            from meshinject.inject.render import warm
+
             _init_worker(self.requests, self.operation)  # inherited by the forked workers
+            warm()  # so are the compiled templates
             fork = multiprocessing.get_context("fork")
             return ProcessPoolExecutor(
                 self.jobs, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),)

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 CORPUS = ROOT.parent / "shared" / "conformance"
 
+# The command line keeps compiled templates and parsed defaults in the user's cache folder
+# (meshinject/cache.py); tests run without it, except tests/test_cache.py.
+os.environ.setdefault("MESHINJECT_NO_CACHE", "1")
+
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import PrivateAttr
 
+from meshinject.cache import memo
 from meshinject.config import defaults, scalars
 from meshinject.config.documents import read_inject_config, read_iop, read_mesh, read_values
 from meshinject.config.fieldtypes import StrictModel
@@ -155,7 +156,22 @@ def build_config(options: RunOptions) -> Config:
     Raises ConfigError, located in the file or flag at fault.
 
     An Istio profile, `compatibilityVersion` or platform selected anywhere in the values
-    is applied as Istio's chart applies it: over the defaults, under the user's values."""
+    is applied as Istio's chart applies it: over the defaults, under the user's values.
+    Without configuration files the result depends on `--set` and the revision alone: it
+    is kept in the cache between runs when the command line enabled it
+    (`meshinject.cache`)."""
+    if not (
+        options.values_files
+        or options.mesh_config_files
+        or options.iop_files
+        or options.inject_config_files
+    ):
+        key = repr((list(options.set_args), options.revision))
+        return memo("config", key, lambda: _build_config(options))
+    return _build_config(options)
+
+
+def _build_config(options: RunOptions) -> Config:
     values, mesh, vprov, mprov = _merge_layers(options, {}, "")
     overlay = _selected_profile(values, vprov)
     if overlay:
@@ -293,6 +309,8 @@ def _injector(
 def _check_templates(templates: dict[str, TemplateSource], where: dict[str, Location]) -> None:
     """Parse every custom template now, so a syntax error is reported once, at its file,
     instead of for every workload it would be rendered for."""
+    if not templates:
+        return  # the built-in templates only: the Go interpreter is not even loaded
     from meshinject.errors import MeshInjectError
     from meshinject.gotemplate import parse_template
 

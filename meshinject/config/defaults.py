@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from meshinject import ISTIO_VERSION
+from meshinject.cache import memo
 from meshinject.config.load import load_mapping
 from meshinject.config.provenance import SourceDoc
 
@@ -25,9 +26,9 @@ MESH_FILE = DEFAULTS_DIR / "mesh.yaml"
 
 @cache
 def default_values_doc() -> SourceDoc:
-    return load_mapping(str(VALUES_FILE), "Istio values")
+    return memo("default-values", "", lambda: load_mapping(str(VALUES_FILE), "Istio values"))
 
 
 @cache
 def default_mesh_doc() -> SourceDoc:
-    return load_mapping(str(MESH_FILE), "mesh config fields")
+    return memo("default-mesh", "", lambda: load_mapping(str(MESH_FILE), "mesh config fields"))

@@ -14,7 +14,9 @@ from meshinject.config import scalars
 class StrictModel(BaseModel):
     """Frozen, rejects unknown keys, populated by the camelCase/YAML names (aliases)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # defer_build: a schema is built when a model first validates, not when its class is
+    # made: a run whose configuration comes from the cache validates nothing.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 def _checked(check: Callable[[Any], Any]) -> BeforeValidator:

@@ -80,7 +80,15 @@ def _split(
 
 
 def _exotic(text: str) -> bool:
-    return text.startswith(("%", "...")) or "\n%" in text or "\n..." in text
+    """Whether `text` has a directive (`%` at a line start) or an end marker (`...`)."""
+    if text.startswith(("%", "...")) or "\n..." in text:
+        return True
+    pos = text.find("%")  # rare: far cheaper to find than "\n%" (a newline every line)
+    while pos > 0:
+        if text[pos - 1] == "\n":
+            return True
+        pos = text.find("%", pos + 1)
+    return False
 
 
 def _last_cut(text: str) -> int:

@@ -9,73 +9,25 @@ Data is plain Python (dict, list, str, int, float, bool, None); see `values` for
 table, then Sprig's, then Go's builtins. Function names are checked when a template
 is executed (Go checks them at parse time, but the caller's functions are only known
 then): an unknown name fails the whole execution, even in a branch not taken.
+
+The interpreter is imported on first use of these names: the Go-semantics helpers the
+built-in templates' path needs (`gojson`, `gotypes`, `kubetypes`, `istio_funcs`) load
+without it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .builtins import BUILTINS, StringMap
-from .evaluate import Executor, Unsupported
-from .istio_funcs import ISTIO
-from .nodes import Tree
-from .parser import parse
-from .sprig import SPRIG
-
-Func = Callable[..., Any]
-
-#: Every default function: Istio's over Sprig's over Go's builtins.
-DEFAULT_FUNCS: dict[str, Func] = {**BUILTINS, **SPRIG, **ISTIO}
-
-
-class GoTemplate:
-    """A parsed template (with the templates it `define`s); execute it many times."""
-
-    def __init__(self, name: str, trees: Mapping[str, Tree]) -> None:
-        self.name = name
-        self.trees = dict(trees)
-
-    def execute(
-        self, data: Any, *, funcs: Mapping[str, Func] | None = None, strict: bool = False
-    ) -> str:
-        """Render the template with `data` as dot and `$`; `funcs` add or override.
-
-        `strict`: an action that would print `<no value>`, `<nil>`, `%!...` or `map[...]`
-        is an error at that action instead."""
-        executor = Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs, strict=strict)
-        return executor.run(self.name, data)
-
-    def check_functions(self, funcs: Mapping[str, Func] | None = None) -> None:
-        """Fail (TemplateError) on a function name that is not defined, as Go's parser does."""
-        Executor(self.trees, self.name, DEFAULT_FUNCS, BUILTINS, funcs).check_functions()
-
-    def __repr__(self) -> str:
-        return f"GoTemplate({self.name!r}, templates={sorted(self.trees)!r})"
-
-
-@lru_cache(maxsize=256)
-def _parse_cached(text: str, name: str) -> GoTemplate:
-    return GoTemplate(name, parse(text, name))
-
-
-def parse_template(text: str, name: str) -> GoTemplate:
-    """Parse Go template `text` named `name` (parse results are cached by text)."""
-    return _parse_cached(text, name)
-
-
-def render_string(
-    text: str,
-    name: str,
-    data: Any,
-    funcs: Mapping[str, Func] | None = None,
-    *,
-    strict: bool = False,
-) -> str:
-    """Parse (cached) and execute in one call."""
-    return parse_template(text, name).execute(data, funcs=funcs, strict=strict)
-
+if TYPE_CHECKING:
+    from .engine import (
+        DEFAULT_FUNCS,
+        GoTemplate,
+        StringMap,
+        Unsupported,
+        parse_template,
+        render_string,
+    )
 
 __all__ = [
     "DEFAULT_FUNCS",
@@ -85,3 +37,11 @@ __all__ = [
     "parse_template",
     "render_string",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from meshinject.cache import jinja_bytecode_cache
 from meshinject.errors import TemplateError
 from meshinject.inject.sourceline import JINJA_TAGS, mark_source
 
@@ -66,9 +67,18 @@ def environment() -> ImmutableSandboxedEnvironment:
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        bytecode_cache=jinja_bytecode_cache(),  # None unless the command line enabled it
     )
     env.filters.update(q=yaml_quote, to_flow=to_flow, yaml_bool=yaml_bool)
     return env
+
+
+def warm() -> None:
+    """Compile every built-in template now: worker processes forked after this inherit
+    them instead of each compiling its own."""
+    env = environment()
+    for name in builtin_template_names():
+        env.get_template(f"{name}.yaml.j2")
 
 
 def builtin_template_names() -> list[str]:

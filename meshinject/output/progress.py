@@ -75,7 +75,7 @@ def track(
         TextColumn("eta"),
         TimeRemainingColumn(),
         TextColumn("{task.fields[path]}", style="dim"),
-        console=console,
+        console=getattr(console, "real", console),
         transient=True,
     )
     task = progress.add_task("files", total=total, path="")

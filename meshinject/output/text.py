@@ -10,12 +10,35 @@ from meshinject.report import Report
 
 
 def console() -> Any:
-    """The stderr console every message for people goes to (no colour with NO_COLOR)."""
-    from rich.console import Console
+    """The stderr console every message for people goes to (no colour with NO_COLOR).
 
-    return Console(
-        stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True
-    )
+    rich is imported when the first message is written: a quiet run that writes none
+    (a pre-commit hook on a file already injected) does not pay for it.
+    """
+    return LazyConsole()
+
+
+class LazyConsole:
+    """A rich Console on stderr, made on first use (`real` is the Console itself)."""
+
+    def __init__(self) -> None:
+        self._real: Any = None
+
+    @property
+    def real(self) -> Any:
+        if self._real is None:
+            from rich.console import Console
+
+            self._real = Console(
+                stderr=True,
+                no_color=bool(os.environ.get("NO_COLOR")),
+                highlight=False,
+                soft_wrap=True,
+            )
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 def escape(text: str) -> str:

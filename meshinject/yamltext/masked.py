@@ -23,16 +23,18 @@ Why the result is `load_document(text).data`, exactly:
    before a space, which a value never puts there, or anywhere in a plain scalar inside
    a flow collection: such slots take no value with a `:`, the text is parsed instead),
    so it cannot end, start, fold or escape anything; and a placeholder cannot follow an
-   escaping backslash, since
-   `\\` + a private-use character is not a valid escape (the masked text would not
-   parse, and such a shape is not cached). So every placeholder sits inside one scalar
+   escaping backslash, since `\\` + a private-use character is not a valid escape (the
+   masked text would not parse, and such a shape is not cached). So every placeholder
+   sits in a comment (which means nothing) or inside one scalar
    whose text is literally the masked text of that scalar, and filling it in gives the
    scalar's text in the real document. What that text means then depends on the
    scalar's style: quoted and block scalars are strings as written; a plain scalar is
    resolved again (`resolve_plain`), as the composer does (`8080` is an int, `v1` a
-   string). Shapes where a placeholder sits anywhere else (a mapping key, a tagged
-   scalar) or that use anchors, aliases or merge keys (whose copies would break the
-   one-to-one order of events and data) are not cached.
+   string); a mapping key is renamed in place (keeping the order), refused when the
+   filled keys collide or the key grows past libyaml's simple-key length. Shapes where a
+   placeholder sits in a tag, or that use tags on collections or filled scalars, anchors,
+   aliases or merge keys (whose copies would break the one-to-one order of events and
+   data) are not cached.
 3. The first text of every shape is also parsed for real, and the shape is kept only if
    the filled copy equals that parse: a check of the argument on real data, once per
    shape.
@@ -78,6 +80,7 @@ class _Slot:
     plain: bool  # a plain scalar: resolved again once filled
     flow_plain: bool  # a plain scalar inside a flow collection: no `:` may be filled in
     key: bool = False  # a mapping key (renamed in place, keeping the order)
+    span: int = 0  # a key's length in the masked text (libyaml limits simple keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,8 @@ def _filled(shape: _Shape, fill: dict[str, str], private: bool) -> Any:
             raise _Unfillable
         value = resolve_plain(text) if slot.plain else text
         if slot.key:
+            if slot.span + len(text) - len(slot.masked) > _MAX_KEY:
+                raise _Unfillable  # the filled key may be too long for the parser
             data = _renamed(data, slot, _key(value, text))
             continue
         if not slot.path:
@@ -233,8 +238,6 @@ def _copied_paths(shape: _Shape) -> Any:
 
 
 def _key(value: Any, text: str) -> str:
-    if len(text) > _MAX_KEY:
-        raise _Unfillable
     if value.__class__ is str:
         return value
     try:
@@ -293,8 +296,8 @@ def _shape(masked: str) -> _Shape | None:
             step = _next_step(stack)
             plain = not event.style
             has_placeholder = _PRIVATE.search(event.value) is not None
-            if has_placeholder and event.ctag is not None:
-                return None
+            if event.ctag is not None and (has_placeholder or _PRIVATE.search(str(event.ctag))):
+                return None  # a tag with a placeholder (`!!P`) or on a filled scalar
             flow_plain = plain and bool(stack and stack[-1][4])
             if step is _KEY:
                 key = event.value
@@ -310,7 +313,8 @@ def _shape(masked: str) -> _Shape | None:
                         key = key_string(resolved, 1, 1)
                 if has_placeholder:
                     path = tuple(frame[1] for frame in stack[1:])
-                    keys.append(_Slot(path, key, plain, flow_plain, key=True))
+                    span = event.end_mark.index - event.start_mark.index
+                    keys.append(_Slot(path, key, plain, flow_plain, key=True, span=span))
                 stack[-1][2] = key
                 continue
             if has_placeholder:

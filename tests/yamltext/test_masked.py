@@ -146,3 +146,18 @@ def test_safe_values_are_words_that_no_scalar_style_changes(
 
 def test_leaves_are_values_in_document_order() -> None:
     assert leaves({"a": 1, "b": [2, {"c": 3}], "d": "x"}) == [1, 2, 3, "x"]
+
+
+def test_a_tag_that_holds_a_string_is_never_filled_in() -> None:
+    clear_cache()
+    for value, expected in (("int", 5), ("int", 5), ("int", 5), ("str", "5")):
+        assert load_masked(f"a: !!{value} 5\nb: {value}\n", [value]) == {"a": expected, "b": value}
+
+
+def test_a_key_filled_past_the_simple_key_limit_is_parsed() -> None:
+    clear_cache()
+    text = '"{0}\\t{0}": 1\n'
+    for value in ("abc", "abc", "abc"):
+        assert load_masked(text.format(value), [value]) == {f"{value}\t{value}": 1}
+    long = "x" * 600
+    assert load(text.format(long)) == load_through_cache(text.format(long), [long], private=False)
