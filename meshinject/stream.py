@@ -131,7 +131,7 @@ def scan_documents(
     scan = scan or StreamScan()
     for doc in docs:
         if doc.count != 1:  # a run of documents that pass through (not Namespaces)
-            scan.parse.extend(bytes(doc.count))
+            scan.parse.extend(bytes(doc.count))  # PASS (0) for each of them
             scan.runs[doc.start_offset] = (len(doc.text), doc.count)
             continue
         sniff = sniff_kind(doc.text)
