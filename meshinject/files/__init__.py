@@ -1,7 +1,8 @@
 """Files and streams at the edge: bytes in, bytes out, atomically and only when changed.
 
-This is the one layer that touches the file system. It keeps each file's encoding details
-(BOM, CRLF line endings, final newline) and never leaves a half-written file.
+The inputs are read and the outputs written here (configuration files are read by
+`meshinject.config` and `meshinject.settings_file`). Each file's encoding details (BOM,
+CRLF line endings, final newline) are kept, and no half-written file is ever left.
 
 - `paths`: which files the inputs name (folders walked), how they are shown, reading one.
 - `encoding`: UTF-8 checks, BOM and CRLF, and putting them back.
