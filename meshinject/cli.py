@@ -1,4 +1,7 @@
-"""Command line: parse flags, build the config, run, print the report, pick the exit code.
+"""Command line: the commands and their flags, and the exit code.
+
+Each command checks its flags (`meshinject.usage`), hands the run to `meshinject.run`
+(settings, engine, outputs, report) and exits with the code the run returns.
 
 Heavy modules (pydantic, ruamel, jinja2, rich) are imported inside the commands so that
 `meshinject --help` and `--version` start instantly.
