@@ -47,6 +47,7 @@ reproduce the input. It never adds `sidecar.istio.io/inject: "false"`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from meshinject.datacopy import clone
@@ -61,6 +62,7 @@ from meshinject.inject.godefaults import _STATUS as GO_ZERO_STATUS
 from meshinject.inject.godefaults import _UPDATE_STRATEGY as GO_UPDATE_STRATEGY
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS, get_path, pod_paths
 from meshinject.inject.status import STATUS, unapply
+from meshinject.uninject_exact import refine
 from meshinject.yamltext import LoadedDocument, edit_document, load_document
 from meshinject.yamltext.diff import same
 
@@ -146,11 +148,7 @@ def _uninject_workload(doc: dict[str, Any], request: InjectionRequest) -> Worklo
     parent[spec_path[-1]] = pod["spec"]
     if request.output_style == "istio":
         _drop_go_defaults(doc)
-    report = WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
-    left = template_residue(pod)
-    if left:
-        report.warnings.append(left)
-    return report
+    return WorkloadReport(kind, name, namespace, "injected", "sidecar removed", rule="uninjected")
 
 
 # What Istio's non-default templates (grpc-agent, gateway, grpc-simple...) add to a pod
@@ -214,17 +212,29 @@ def _uninject(data: Any, request: InjectionRequest) -> DocumentResult:
     return DocumentResult(new if changed else data, changed, reports)
 
 
-def _reinjects_to(candidate: Any, original: Any, request: InjectionRequest) -> bool:
-    """Does injecting `candidate` (in either output style) give `original` back?"""
+def _reinjector(
+    request: InjectionRequest, *, in_list: bool
+) -> Callable[[dict[str, Any], int], tuple[Any, dict[str, Any] | None]]:
+    """Injects one workload in the run's output style (attempt 0) or the other one
+    (attempt 1): the injected workload (None when that fails) and what its templates
+    wrote."""
     other = "minimal" if request.output_style == "istio" else "istio"
-    for style in (request.output_style, other):
+    requests = (request, _with_style(request, other))
+
+    def reinject(workload: dict[str, Any], attempt: int) -> tuple[Any, dict[str, Any] | None]:
+        doc = {"apiVersion": "v1", "kind": "List", "items": [workload]} if in_list else workload
+        written: list[dict[str, Any]] = []
         try:
-            again = inject_document(candidate, _with_style(request, style))
+            again = inject_document(doc, requests[attempt], written=written)
         except MeshInjectError:
-            return False
-        if same(again.data, original):
-            return True
-    return False
+            return None, None
+        data = again.data
+        if in_list:
+            items = data.get("items") if isinstance(data, dict) else None
+            data = items[0] if isinstance(items, list) and items else None
+        return data, written[0] if written else None
+
+    return reinject
 
 
 def _with_style(request: InjectionRequest, style: str) -> InjectionRequest:
@@ -234,13 +244,44 @@ def _with_style(request: InjectionRequest, style: str) -> InjectionRequest:
 
 
 def uninject_document(data: Any, request: InjectionRequest) -> DocumentResult:
-    """Remove every injection in `data`; warns on workloads it cannot verify (best effort)."""
+    """Remove every injection in `data`, exactly (see `meshinject.uninject_exact`); warns
+    on workloads it cannot verify (best effort)."""
     result = _uninject(data, request)
-    if result.changed and not _reinjects_to(result.data, data, request):
-        for report in result.workloads:
-            if report.outcome == "injected":
-                report.warnings.append(BEST_EFFORT)
+    if not result.changed:
+        return result
+    in_list = _kind(data) in LIST_KINDS
+    reinject = _reinjector(request, in_list=in_list)
+    for report in result.workloads:
+        if report.outcome != "injected":
+            continue
+        if in_list:
+            index = report.item if report.item is not None else -1
+            original, first = data["items"][index], result.data["items"][index]
+        else:
+            original, first = data, result.data
+        exact, verified = refine(original, first, reinject)
+        if in_list:
+            result.data["items"][index] = exact
+        elif exact is not first:
+            result.data = exact
+        if not verified:
+            report.warnings.append(BEST_EFFORT)
+            residue = template_residue(_pod_of(exact))
+            if residue:
+                report.warnings.append(residue)
+    result.changed = not same(result.data, data)
+    if not result.changed:
+        result.data = data
     return result
+
+
+def _pod_of(doc: dict[str, Any]) -> dict[str, Any]:
+    meta_path, spec_path = pod_paths(str(doc.get("kind")))
+    meta, spec = get_path(doc, meta_path), get_path(doc, spec_path)
+    return {
+        "metadata": meta if isinstance(meta, dict) else {},
+        "spec": spec if isinstance(spec, dict) else {},
+    }
 
 
 def reinjection_source(loaded: LoadedDocument, request: InjectionRequest) -> LoadedDocument:

@@ -155,25 +155,33 @@ def _controller_workload(ref: dict[str, Any], labels: dict[str, Any], namespace:
     return Workload(kind=kind, api_version=api_version, name=name, namespace=namespace)
 
 
-def inject_document(data: Any, request: InjectionRequest) -> DocumentResult:
-    """Inject every workload in `data`; returns the original object when nothing changed."""
+def inject_document(
+    data: Any, request: InjectionRequest, *, written: list[dict[str, Any]] | None = None
+) -> DocumentResult:
+    """Inject every workload in `data`; returns the original object when nothing changed.
+
+    `written`, when given, receives per injected workload what its templates wrote
+    (`PodResult.written`), in document order: uninject reads it (R8).
+    """
     if not isinstance(data, dict):
         return DocumentResult(data, False, [])
     check_kind(data, ())
     kind = data.get("kind")
     if kind in LIST_KINDS:
-        return _inject_list(data, request)
+        return _inject_list(data, request, written)
     if kind not in WORKLOAD_KINDS:
         return DocumentResult(data, False, [])
     new = clone(data)
-    report = _inject_workload(new, request)
+    report = _inject_workload(new, request, written)
     changed = report.outcome == "injected"
     if changed and request.output_style == "istio":
         apply_go_defaults(new)
     return DocumentResult(new if changed else data, changed, [report])
 
 
-def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentResult:
+def _inject_list(
+    data: dict[str, Any], request: InjectionRequest, written: list[dict[str, Any]] | None
+) -> DocumentResult:
     items = data.get("items")
     if items is None:
         return DocumentResult(data, False, [])
@@ -193,7 +201,7 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
             )
         check_kind(item, ("items", index))
         if item.get("kind") in WORKLOAD_KINDS:
-            report = _inject_workload(item, request)
+            report = _inject_workload(item, request, written)
             report.item = index
             if isinstance(report.error, InjectionError) and report.error.data_path:
                 report.error.data_path = ("items", index, *report.error.data_path)
@@ -204,7 +212,11 @@ def _inject_list(data: dict[str, Any], request: InjectionRequest) -> DocumentRes
     return DocumentResult(new if changed else data, changed, reports)
 
 
-def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> WorkloadReport:
+def _inject_workload(
+    doc: dict[str, Any],
+    request: InjectionRequest,
+    written: list[dict[str, Any]] | None = None,
+) -> WorkloadReport:
     kind = sys.intern(str(doc.get("kind")))  # interned: reports of a big stream share them
     raw_meta = doc.get("metadata")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
@@ -259,6 +271,8 @@ def _inject_workload(doc: dict[str, Any], request: InjectionRequest) -> Workload
         report.warnings.extend(result.warnings)
         if settings.release_skew and not set(result.templates) <= set(settings.custom_templates):
             report.warnings.append(settings.release_skew)
+        if written is not None:
+            written.append(result.written)
     except MeshInjectError as exc:
         if isinstance(exc, InjectionError) and exc.data_path[:1] == ("metadata",):
             # The pod's metadata lives at `meta_path` inside the document.

@@ -42,6 +42,9 @@ class PodResult:
     pod: dict[str, Any]
     templates: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
+    # What the selected templates wrote (their overlays merged), before the post-processing:
+    # uninject uses it to tell a template's additions from the user's (R8).
+    written: dict[str, Any] = field(default_factory=dict)
 
 
 def inject_pod(
@@ -118,7 +121,7 @@ def inject_pod(
     _reapply_user_containers(merged, original, template_pod, context)
     mesh_status_port = (proxy_config if manual else settings.proxy_config).get("statusPort")
     _post_process(merged, template_pod, context, settings, _port(mesh_status_port))
-    return PodResult(pod=merged, templates=tuple(names))
+    return PodResult(pod=merged, templates=tuple(names), written=template_pod)
 
 
 def _find(containers: Any, name: str) -> dict[str, Any] | None:

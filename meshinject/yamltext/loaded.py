@@ -33,7 +33,7 @@ class LoadedDocument:
             events = []
             while (event := get()) is not None:
                 events.append(event)
-        return build_tree(events)
+        return build_tree(events, self.text)
 
     def __repr__(self) -> str:
         return f"LoadedDocument(data={self.data!r})"

@@ -75,8 +75,13 @@ class SequenceNode:
 Node = ScalarNode | AliasNode | MappingNode | SequenceNode
 
 
-def build_tree(events: list[Any]) -> Node | None:
-    """Rebuild the node tree from a document's (already validated) events."""
+def build_tree(events: list[Any], text: str = "") -> Node | None:
+    """Rebuild the node tree from a document's (already validated) events.
+
+    A block collection with node properties (`labels: !!map`, `items: &x`) starts, for
+    libyaml, at its tag or anchor on the key's line; its `line`/`col` are set to where its
+    content sits (the first key, the first `-`), which is what editing needs (R9).
+    """
     codes = ev.CODES
     stack: list[MappingNode | SequenceNode] = []
     pending_key: list[ScalarNode | AliasNode | MappingNode | SequenceNode | None] = []
@@ -109,6 +114,8 @@ def build_tree(events: list[Any]) -> Node | None:
             node = stack.pop()
             pending_key.pop()
             node.end = e.end_mark.index
+            if not node.flow and (node.tag is not None or node.anchor is not None):
+                _content_position(node, text)
         else:
             continue
         if not stack:
@@ -124,6 +131,20 @@ def build_tree(events: list[Any]) -> Node | None:
             pending_key[-1] = None
             parent.entries.append(_entry(key_node, node))
     return root
+
+
+def _content_position(node: MappingNode | SequenceNode, text: str) -> None:
+    if isinstance(node, MappingNode):
+        if node.entries:
+            node.line, node.col = node.entries[0].key_node.line, node.entries[0].key_node.col
+        return
+    if not node.items or not text:
+        return
+    first = node.items[0]
+    dash = text.rfind("-", node.start, first.start)
+    if dash >= 0 and not text[dash + 1 : first.start].strip():
+        line_start = text.rfind("\n", 0, dash) + 1
+        node.line, node.col = text.count("\n", 0, dash), dash - line_start
 
 
 def _entry(key_node: ScalarNode | AliasNode | MappingNode | SequenceNode, value: Node) -> Entry:

@@ -106,6 +106,26 @@ class Splicer:
         self.style = measure_style(self.root)
         self.edits: list[tuple[int, int, str]] = []
         self.old_values: dict[int, Any] = {}
+        self._aliases: set[str] | None = None
+
+    def aliased(self, node: Node) -> bool:
+        """The node has an anchor some alias in the document refers to: editing it would
+        change the aliases too. (An anchor nothing refers to is edited like any node.)"""
+        if node.anchor is None:
+            return False
+        if self._aliases is None:
+            self._aliases = set()
+            stack: list[Node] = [self.root] if self.root is not None else []
+            while stack:
+                item = stack.pop()
+                if isinstance(item, AliasNode):
+                    self._aliases.add(item.name)
+                elif isinstance(item, MappingNode):
+                    for entry in item.entries:
+                        stack.extend((entry.key_node, entry.value))
+                elif isinstance(item, SequenceNode):
+                    stack.extend(item.items)
+        return node.anchor in self._aliases
 
     # -- text positions -------------------------------------------------------------
 
@@ -196,6 +216,13 @@ class Splicer:
             # not give the text back).
             self.edit_flow_mapping(node, self.old_of(node), new)
             return
+        if isinstance(node, SequenceNode) and new and node.items:
+            pairs = match_items(self.old_of(node), new)
+            if pairs:
+                # Same for a flow sequence (`containers: [{name: web, image: web}]`): items
+                # edited where they are, so uninject gives the text back (R8, R9).
+                self.edit_flow_sequence(node, self.old_of(node), new, pairs)
+                return
         if new and has_content and "\n" not in text:
             flow = flow_text(new, self.style.quote)
             if len(flow) <= _MAX_FLOW_WIDTH and "\n" not in flow:
@@ -214,7 +241,7 @@ class Splicer:
         """Edit a flow mapping in place: changed values spliced, removed entries cut out
         with their comma, new entries appended after the last one (`, key: value`)."""
         entries = node.entries
-        if node.anchor is not None or any(e.is_merge for e in entries):
+        if self.aliased(node) or any(e.is_merge for e in entries):
             raise Unsupported("anchors or merge keys in an edited mapping")
         by_key = {e.key: e for e in entries}
         if len(by_key) != len(old) or by_key.keys() != old.keys():
@@ -247,6 +274,51 @@ class Splicer:
             ]
             self.add(at, at, "".join(pieces))
 
+    def edit_flow_sequence(
+        self, node: SequenceNode, old: list[Any], new: list[Any], pairs: list[tuple[int, int]]
+    ) -> None:
+        """Edit a flow sequence in place, the way `edit_flow_mapping` edits a mapping:
+        matched items edited, removed ones cut with their comma, new ones inserted with
+        `, ` so that cutting them again gives the text back."""
+        items = node.items
+        if self.aliased(node) or len(items) != len(old):
+            raise Unsupported("anchored or inconsistent sequence")
+        text = self.text
+        for i, j in pairs:
+            self.edit(items[i], old[i], new[j], _Where(flow=True))
+        matched = {i for i, _ in pairs}
+        last_kept = max(matched)
+        for i, item in enumerate(items):
+            if i in matched:
+                continue
+            if i < last_kept:  # `item, ` up to the next item
+                start, end = item.start, items[i + 1].start
+            else:  # `, item` after the last kept item
+                start, end = content_end(items[i - 1], text), content_end(item, text)
+            if "#" in text[start:end] and not (
+                isinstance(item, ScalarNode) and "#" not in text[start : item.start]
+            ):
+                raise Unsupported("a comment next to a removed flow item")
+            self.add(start, end, "")
+        new_to_old = {j: i for i, j in pairs}
+        pending: list[str] = []
+        for j, value in enumerate(new):
+            if j in new_to_old:
+                continue
+            pending.append(flow_text(value, self.style.quote))
+            if j + 1 < len(new) and j + 1 not in new_to_old:
+                continue
+            successor = next(
+                (new_to_old[k] for k in range(j + 1, len(new)) if k in new_to_old), None
+            )
+            if successor is None:
+                at = content_end(items[last_kept], text)
+                self.add(at, at, "".join(f", {p}" for p in pending))
+            else:
+                at = items[successor].start
+                self.add(at, at, "".join(f"{p}, " for p in pending))
+            pending = []
+
     def only_in_scalars(self, start: int, end: int, entry: Entry) -> bool:
         """Every `#` between `start` and `end` lies inside the entry's own key or value."""
         inside = [(entry.key_node.start, entry.key_node.end)]
@@ -262,7 +334,7 @@ class Splicer:
         self, node: MappingNode, old: dict[str, Any], new: dict[str, Any], where: _Where
     ) -> None:
         entries = node.entries
-        if node.anchor is not None or any(e.is_merge for e in entries):
+        if self.aliased(node) or any(e.is_merge for e in entries):
             raise Unsupported("anchors or merge keys in an edited mapping")
         by_key = {e.key: e for e in entries}
         if len(by_key) != len(old) or by_key.keys() != old.keys():
@@ -378,7 +450,7 @@ class Splicer:
         self, node: SequenceNode, old: list[Any], new: list[Any], where: _Where
     ) -> None:
         items = node.items
-        if node.anchor is not None or len(items) != len(old):
+        if self.aliased(node) or len(items) != len(old):
             raise Unsupported("anchored or inconsistent sequence")
         pairs = match_items(old, new) if new else None
         if not pairs:
@@ -438,8 +510,10 @@ class Splicer:
         if node.anchor is not None:
             raise Unsupported("anchored node changes")
         if isinstance(node, ScalarNode) and node.style not in ("|", ">"):
+            # Multi-line text replacing a double-quoted scalar stays double-quoted (escaped):
+            # a probe path `"/a\nb"` put back by uninject is written as it was (R9).
             one_line = not isinstance(new, dict | list) and not (
-                isinstance(new, str) and literal_ok(new)
+                isinstance(new, str) and literal_ok(new) and node.style != '"'
             )
             if one_line and node.start < node.end:
                 prefer = node.style
@@ -487,6 +561,8 @@ class Splicer:
             raise Unsupported("cannot find the key's colon")
         after_colon = colon + 1
         after, below = value_after_key(new, key.col, self.style)
+        if new is None and isinstance(node, MappingNode | SequenceNode) and not node.flow:
+            after = ""  # a block collection emptied to null: `key:`, as such keys are left
         end = content_end(node, self.text)
         if isinstance(node, AliasNode | ScalarNode) or node.flow:
             if node.line != key.line:
