@@ -277,6 +277,8 @@ def _inject_workload(
         if isinstance(exc, InjectionError) and exc.data_path[:1] == ("metadata",):
             # The pod's metadata lives at `meta_path` inside the document.
             exc.data_path = pod_paths(kind)[0] + exc.data_path[1:]
+        elif isinstance(exc, InjectionError) and getattr(exc, "pod_relative", False):
+            exc.data_path = pod_paths(kind)[1] + exc.data_path[1:]  # ("spec", ...)
         report.outcome = "failed"
         report.reason = exc.message
         report.error = exc

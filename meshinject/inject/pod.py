@@ -16,6 +16,7 @@ from meshinject.datacopy import clone
 from meshinject.errors import InjectionError
 from meshinject.inject import prometheus
 from meshinject.inject.context import build_context
+from meshinject.inject.forged import blame_value, check_output
 from meshinject.inject.gonormal import go_field_order, normalise_pod_overlay
 from meshinject.inject.jsonmap import json_mapping
 from meshinject.inject.merge import strategic_merge
@@ -103,9 +104,15 @@ def inject_pod(
     for name in names:
         text = render_template(name, context, settings)
         try:
-            overlay = normalise_pod_overlay(parse_template_output(text, name, values))
+            parsed = parse_template_output(text, name, values)
         except RenderedYAMLError as exc:
-            raise invalid_output_error(exc, context, settings, workload) from None
+            blamed = (
+                blame_value(text, stripped, name) if name in settings.custom_templates else None
+            )
+            raise blamed or invalid_output_error(exc, context, settings, workload) from None
+        if name in settings.custom_templates:  # built-in templates quote every value
+            check_output(text, parsed, stripped, name)
+        overlay = normalise_pod_overlay(parsed)
         template_pod = strategic_merge(template_pod, overlay)
         merged = strategic_merge(merged, overlay)
     merged_spec = merged.get("spec")
