@@ -187,7 +187,9 @@ class Engine:
                 assert current is not None
                 chunk = future.result() if future is not None else self._inline(item)
                 if chunk.text:
-                    current.sink.write(encode(chunk.text, bom=False, crlf=current.encoding.crlf))
+                    encoding = current.encoding
+                    text = encode(chunk.text, bom=False, crlf=encoding.crlf, cr=encoding.cr)
+                    current.sink.write(text)
                 chunk.text = ""
                 current.chunks.append(chunk)
             else:

@@ -43,6 +43,8 @@ def iter_documents(
                 text = text[1:]
         if encoding.crlf:
             text = text.replace("\r\n", "\n")
+        elif encoding.cr:
+            text = text.replace("\r", "\n")
         exotic = exotic or _exotic(buf[-1:] + text if buf else text)
         buf += text
         if len(buf) < PIECE or exotic:

@@ -19,6 +19,9 @@ class Encoding:
 
     bom: bool
     crlf: bool
+    # Every line ends in a bare CR (old Mac style; YAML reads CR as a line break): the text
+    # is edited with LF and written back with CR, like CRLF (R9).
+    cr: bool = False
 
 
 def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
@@ -41,17 +44,20 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
     return text, bom, crlf
 
 
-def encode(text: str, *, bom: bool, crlf: bool) -> str:
-    """`text` (LF line ends) back as it was stored: CRLF line ends and a BOM when it had them."""
+def encode(text: str, *, bom: bool, crlf: bool, cr: bool = False) -> str:
+    """`text` (LF line ends) back as it was stored: CRLF (or CR-only) line ends and a BOM
+    when it had them."""
     if crlf:
         text = text.replace("\n", "\r\n")
+    elif cr:
+        text = text.replace("\n", "\r")
     return (BOM + text) if bom else text
 
 
 def check_encoding(source: Source) -> Encoding:
     """Pass 0: UTF-8 validity (located error), BOM, and whether every line ends in CRLF."""
     line = 1
-    lf = crlf = 0
+    lf = crlf = cr = 0
     bom = False
     first = True
     for block in source.blocks():
@@ -70,4 +76,5 @@ def check_encoding(source: Source) -> Encoding:
         line += block.count(b"\n")
         lf += block.count(b"\n")
         crlf += block.count(b"\r\n")
-    return Encoding(bom=bom, crlf=crlf > 0 and lf == crlf)
+        cr += block.count(b"\r")
+    return Encoding(bom=bom, crlf=crlf > 0 and lf == crlf, cr=lf == 0 and cr > 0)

@@ -328,3 +328,17 @@ spec:
     out = injected(original)
     assert "/app-health/web/readyz" in out
     assert round_trip(original)[0] == original
+
+
+def test_R9_cr_only_line_ends_are_kept_by_inject_and_uninject(tmp_path) -> None:
+    original = POD.format(meta="", spec="").replace("\n", "\r").encode()
+    path = tmp_path / "pod.yaml"
+    path.write_bytes(original)
+    assert run("-q", "-i", str(path)).exit_code == 0
+    injected_bytes = path.read_bytes()
+    assert b"\n" not in injected_bytes
+    assert b"\r  - name: istio-proxy\r" in injected_bytes
+    assert run("uninject", "-q", "-i", str(path)).exit_code == 0
+    assert path.read_bytes() == original
+    passed = run("-q", "-f", "-", input=b"kind: ConfigMap\rmetadata:\r  name: x\r")
+    assert passed.stdout_bytes == b"kind: ConfigMap\rmetadata:\r  name: x\r"
