@@ -27,7 +27,7 @@ the one without the key wins.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -43,8 +43,19 @@ Reinject = Callable[[dict[str, Any], int], tuple[Any, dict[str, Any] | None]]
 
 # Listed by name in the status annotation: removed by `unapply`, not here.
 _LISTED = frozenset({"containers", "initContainers", "volumes", "imagePullSecrets"})
-# At most this many emptied keys are tried in combination (2**n candidates).
-_MAX_EMPTIED = 5
+# The pod template and pod spec of every workload kind stay even when emptied.
+_KEEP = frozenset(
+    {
+        ("spec", "template"),
+        ("spec", "template", "spec"),
+        ("spec", "jobTemplate"),
+        ("spec", "jobTemplate", "spec"),
+        ("spec", "jobTemplate", "spec", "template"),
+        ("spec", "jobTemplate", "spec", "template", "spec"),
+    }
+)
+# At most this many emptied keys the order cannot place are tried in combination.
+_MAX_EMPTIED = 3
 
 
 def refine(
@@ -69,30 +80,47 @@ def refine(
             if path not in suspects:
                 suspects.append(path)
     absolute = [_absolute(p, meta_path, spec_path) for p in suspects]
+    # Injection appends: a value followed by one of the user's is the user's own.
+    removed = set(absolute)
+    absolute = [p for p in absolute if not _followed_by(first, p, lambda q: q not in removed)]
     base = _without(first, absolute)
-    emptied = _emptied(original, base, meta_path, spec_path)[:_MAX_EMPTIED]
-    for candidate, moved in _candidates(first, base, absolute, emptied, original):
-        if candidate is first and ok:
-            return first, True
-        if checked(candidate, moved)[0]:
-            return candidate, True
+    emptied = _emptied(original, base, meta_path, spec_path)
+    # A key injection filled that the user's keys follow was there before injection.
+    sure = [p for p in emptied if _followed_by(original, p, lambda q: _has(base, q))]
+    unsure = [p for p in emptied if p not in sure][:_MAX_EMPTIED]
+    variants = [absolute] + [[p for p in absolute if p != keep] for keep in absolute]
+    for remove in variants:
+        start = base if remove is absolute else _without(first, remove)
+        for size in range(len(unsure) + 1):
+            for chosen in combinations(unsure, size):
+                restored = (*sure, *chosen)
+                candidate = _restored(start, restored, original)
+                if checked(candidate, (*absolute, *restored))[0]:
+                    return candidate, True
     return first, loosely
 
 
-def _candidates(
-    first: dict[str, Any],
-    base: dict[str, Any],
-    suspects: list[Path],
-    emptied: list[Path],
-    original: dict[str, Any],
-) -> Iterator[tuple[dict[str, Any], tuple[Path, ...]]]:
-    for size in range(len(emptied) + 1):
-        for chosen in combinations(emptied, size):
-            yield _restored(base, chosen, original), (*suspects, *chosen)
-    for keep in suspects:
-        rest = [p for p in suspects if p != keep]
-        yield _without(first, rest), (*rest, keep)
-    yield first, ()
+def _followed_by(doc: dict[str, Any], path: Path, kept: Callable[[Path], bool]) -> bool:
+    """Does a key (or named item) for which `kept` holds come after `path` in its parent?"""
+    parent = get_any(doc, path[:-1])
+    last = path[-1]
+    if isinstance(parent, dict):
+        keys: list[Any] = list(parent)
+        at = keys.index(last) if last in parent else -1
+    elif isinstance(parent, list) and isinstance(last, tuple):
+        keys = [("name", i.get("name")) if isinstance(i, dict) else None for i in parent]
+        at = keys.index(last) if last in keys else -1
+    else:
+        return False
+    return at >= 0 and any(k is not None and kept((*path[:-1], k)) for k in keys[at + 1 :])
+
+
+def _has(doc: dict[str, Any], path: Path) -> bool:
+    parent = get_any(doc, path[:-1])
+    last = path[-1]
+    if isinstance(parent, dict):
+        return last in parent
+    return isinstance(last, tuple) and _named(parent, last[1]) is not None
 
 
 class _Checker:
@@ -224,7 +252,7 @@ def _injection_keys(doc: dict[str, Any], meta_path: tuple[str, ...]) -> list[Pat
 
 def _without(doc: dict[str, Any], paths: list[Path]) -> dict[str, Any]:
     """A copy of `doc` without the values at `paths`; a mapping or list left empty by that
-    goes too (the pod's metadata and spec stay)."""
+    goes too (the document's metadata and spec, pod templates and pod specs stay)."""
     out = clone(doc)
     for path in paths:
         if not path:
@@ -244,7 +272,7 @@ def _without(doc: dict[str, Any], paths: list[Path]) -> dict[str, Any]:
             continue
         for depth in range(len(path) - 1, 1, -1):
             node, parent, step = parents[depth], parents[depth - 1], path[depth - 1]
-            if node or step in ("metadata", "spec", "template") or not isinstance(parent, dict):
+            if node or path[:depth] in _KEEP or not isinstance(parent, dict):
                 break
             parent.pop(step, None)
     return out

@@ -239,6 +239,7 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
                 if not kept:  # only a list injection emptied goes (a user's `[]` stays)
                     del spec[key]
     _restore_overridden(spec, json_mapping(annotations.get(OVERRIDES)))
+    _keep_order(spec, pod.get("spec"))
     _check_claims(spec, removed, claimed_apps)
     app = [str(c.get("name")) for c in spec.get("containers") or [] if isinstance(c, dict)]
     out_meta = out.setdefault("metadata", {})
@@ -389,6 +390,17 @@ def _check_claims(
             "remove it: fix or remove the annotation",
             data_path=("metadata", "annotations", STATUS),
         )
+
+
+def _keep_order(spec: dict[str, Any], model: Any) -> None:
+    """Keys of `spec` in the order `model` (the pod spec before removal) has them: a list
+    emptied and then given its user's containers back stays where it was."""
+    if not isinstance(model, dict) or list(spec) == [k for k in model if k in spec]:
+        return
+    rank = {key: i for i, key in enumerate(model)}
+    items = sorted(spec.items(), key=lambda item: rank.get(item[0], len(rank)))
+    spec.clear()
+    spec.update(items)
 
 
 def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None:

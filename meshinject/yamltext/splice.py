@@ -264,15 +264,26 @@ class Splicer:
             if "#" in text[start:end] and not self.only_in_scalars(start, end, e):
                 raise Unsupported("a comment next to a removed flow entry")
             self.add(start, end, "")
-        added = [k for k in new if k not in old]
-        if added:
+        # A new key goes before the kept key that follows it in `new` (a probe's httpGet in
+        # place of its tcpSocket), else after the last entry: uninject cuts it again.
+        keys = list(new)
+        tail: list[str] = []
+        for index, key in enumerate(keys):
+            if key in old:
+                continue
+            piece = (
+                f"{scalar_text(key, quote=self.style.quote, flow=True)}: "
+                f"{flow_text(new[key], self.style.quote)}"
+            )
+            successor = next((k for k in keys[index + 1 :] if k in old), None)
+            if successor is None:
+                tail.append(f", {piece}")
+            else:
+                at = by_key[successor].key_node.start
+                self.add(at, at, f"{piece}, ")
+        if tail:
             at = content_end(entries[-1].value, text)
-            pieces = [
-                f", {scalar_text(k, quote=self.style.quote, flow=True)}: "
-                f"{flow_text(new[k], self.style.quote)}"
-                for k in added
-            ]
-            self.add(at, at, "".join(pieces))
+            self.add(at, at, "".join(tail))
 
     def edit_flow_sequence(
         self, node: SequenceNode, old: list[Any], new: list[Any], pairs: list[tuple[int, int]]
