@@ -155,7 +155,7 @@ def exact_files(draw: st.DrawFn) -> tuple[str, str, bool]:
     # (a quoted port name comes back plain; documented in meshinject.uninject).
     replaced_actions = any(a in json.dumps(_plain(spec["containers"])) for a in ("tcp", "grpc"))
     if draw(st.integers(0, 3)) == 0:
-        choices = [Props("&app", spec["containers"])]
+        choices: list[Any] = [Props("&app", spec["containers"])]
         if not replaced_actions:
             choices.append(Flow(_plain(spec["containers"])))
         spec["containers"] = draw(st.sampled_from(choices))
