@@ -75,6 +75,7 @@ KEYS = [
     "prometheus.io/scrape",
     "sidecar.istio.io/interceptionMode",
     "istio.io/rev",
+    "example.com/src",  # printed raw by fuzz/harness.py's user template (R23)
 ]
 STRINGS = [
     "true",
@@ -117,6 +118,11 @@ STRINGS = [
     "12:30",
     "2024-01-01",
     "=",
+    # values that add structure when a template prints them raw (R23)
+    'x"\n    example.com/forged: "yes',
+    "x\n          securityContext: {privileged: true}",
+    "{privileged: true}",
+    "a, b: c",
 ]
 # `---` lines the stream is joined with: node properties, comments, directives.
 MARKERS = [
