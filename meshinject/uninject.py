@@ -29,16 +29,17 @@ back to its name) is quoted the way the document quotes that text elsewhere, and
 `List` items are edited in place.
 
 Where the input does not determine the original, the choice is one that injects to the
-same pod, so `inject(uninject(inject(x))) == inject(x)` always holds. Those cases: a
-probe written with the number of a named container port comes back with the name; a
+same pod, so `inject(uninject(inject(x))) == inject(x)` always holds (as data). Those cases:
+a probe written with the number of a named container port comes back with the name; a
 user's own label or annotation that injection would add, as the user's last key, in the
 order and with the value injection writes, is removed; a TCP/gRPC probe action comes back
-in block style, without comments inside it and with a plain port name (injection replaces
-it, and only its data is recorded); a flow-style `labels: {...}` of the pod that
-injection had to turn into block style stays block; empty `labels: {}`/`volumes: []` are
-not restored; the DeploymentConfig defaults istio style changes (`test: false`, dropped
-zero values) stay; a user's own istio-proxy container comes back from
-`proxy.istio.io/overrides` as Go wrote it there.
+without comments inside it and with a plain port name (injection replaces it, and only its
+data is recorded); an empty collection injection filled that was its mapping's last key is
+not restored, and a null one comes back empty; the DeploymentConfig defaults istio style
+changes (`test: false`, dropped zero values) stay; a user's own istio-proxy container comes
+back from `proxy.istio.io/overrides` as Go wrote it there. What non-default and user
+templates wrote, and emptied collections that were there, are found by
+`meshinject.uninject_exact` (re-injection, key order included).
 
 A workload injected by istioctl (or with another config, or edited since) is handled the
 same way, best effort: `uninject` re-injects its result and warns when that does not
