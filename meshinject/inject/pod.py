@@ -117,11 +117,11 @@ def inject_pod(
         merged = strategic_merge(merged, overlay)
     merged_spec = merged.get("spec")
     # A template's `initContainers: []` (interception NONE) adds nothing: Go's omitempty
-    # leaves an empty list out of the injected pod.
+    # leaves an empty list out of the injected pod. A user's own `[]` is theirs and stays.
     if (
         isinstance(merged_spec, dict)
         and merged_spec.get("initContainers") == []
-        and not (stripped.get("spec") or {}).get("initContainers")
+        and "initContainers" not in (stripped.get("spec") or {})
     ):
         del merged_spec["initContainers"]
 

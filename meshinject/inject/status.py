@@ -258,7 +258,9 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
         return True
 
     order = ANNOTATION_ORDER + tuple(k for k in injected_annotations if k not in ANNOTATION_ORDER)
-    added = _trailing_additions(ann, order, our_annotation, frozenset({STATUS, OVERRIDES}))
+    # Injection writes the overrides as JSON text; any other value (a user's `null`) is theirs.
+    anywhere = frozenset([STATUS, OVERRIDES] if isinstance(ann.get(OVERRIDES), str) else [STATUS])
+    added = _trailing_additions(ann, order, our_annotation, anywhere)
     # istioctl sorts Istio's keys in among the user's (Go writes maps sorted), so they are
     # not a tail; meshinject's own output never has sorted annotations (it appends
     # `default-logs-container` before `default-container`, `port` before `path`).

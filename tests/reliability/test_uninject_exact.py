@@ -342,3 +342,24 @@ def test_R9_cr_only_line_ends_are_kept_by_inject_and_uninject(tmp_path) -> None:
     assert path.read_bytes() == original
     passed = run("-q", "-f", "-", input=b"kind: ConfigMap\rmetadata:\r  name: x\r")
     assert passed.stdout_bytes == b"kind: ConfigMap\rmetadata:\r  name: x\r"
+
+
+def test_R8_a_users_own_null_overrides_annotation_stays() -> None:
+    # Injection writes `proxy.istio.io/overrides` only as JSON text; a user's `null` under
+    # that name is theirs (found by the inject(uninject(inject(x))) fuzz property).
+    original = POD.format(meta="  annotations:\n    proxy.istio.io/overrides: null\n", spec="")
+    assert round_trip(original)[0] == original
+    again = injected(round_trip(original)[0])
+    assert again == injected(original)
+
+
+@pytest.mark.parametrize("style", ["minimal", "istio"])
+def test_R9_a_users_empty_init_containers_stay_when_the_template_adds_none(style: str) -> None:
+    # The gateway template adds no init container; the user's `initContainers: []` is
+    # theirs, not the empty list a template writes (found by the byte-for-byte property).
+    meta = "  annotations:\n    inject.istio.io/templates: gateway\n"
+    original = POD.format(meta=meta, spec="  initContainers: []\n")
+    once = run("-q", "--style", style, "-f", "-", input=original).stdout
+    assert "  initContainers: []\n" in once
+    back = run("uninject", "-q", "--style", style, "-f", "-", input=once).stdout
+    assert back == original
