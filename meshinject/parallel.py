@@ -11,13 +11,11 @@ memory stays flat however long the stream is.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshinject.errors import MeshInjectError
 from meshinject.files.documents import iter_documents
@@ -27,7 +25,6 @@ from meshinject.files.paths import display_path
 from meshinject.files.sinks import Sink
 from meshinject.files.source import Source, changed_underneath
 from meshinject.inject.document import InjectionRequest
-from meshinject.signals import die_with_parent
 from meshinject.stream import (
     INTERESTING_KINDS,
     ChunkResult,
@@ -38,6 +35,9 @@ from meshinject.stream import (
     transform_documents,
 )
 from meshinject.yamltext import RawDocument
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK = 256 * 1024  # characters of input per chunk sent to a worker
 AUTO_PARALLEL_BYTES = 2 * 1024 * 1024  # below this much input, `jobs=None` runs in-process
@@ -137,6 +137,13 @@ class Engine:
 
     def _pool(self) -> ProcessPoolExecutor:
         """Workers forked with the request (no copy to make), else sent a pickled copy."""
+        # Imported here, not at the top: a `-j 1` run (one small file) never needs them,
+        # and they cost more than injecting one workload.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from meshinject.signals import die_with_parent
+
         if "fork" in multiprocessing.get_all_start_methods():
             from meshinject.inject.render import warm
 
@@ -291,6 +298,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     A signal can arrive while the pool forks, after a worker started but before the pool
     recorded it: `active_children` also lists that one.
     """
+    import multiprocessing
+
     processes = list((getattr(pool, "_processes", None) or {}).values())
     known = {process.pid for process in processes}
     processes += [p for p in multiprocessing.active_children() if p.pid not in known]
@@ -302,6 +311,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _init_spawned(requests: Sequence[InjectionRequest], operation: Operation, parent: int) -> None:
+    from meshinject.signals import die_with_parent
+
     die_with_parent(parent)
     _init_worker(requests, operation)
 

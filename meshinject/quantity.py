@@ -8,7 +8,10 @@ the same way so our output matches what the cluster would store.
 from __future__ import annotations
 
 import re
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
@@ -44,6 +47,10 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
     if digits > MAX_DIGITS or abs(exponent) > MAX_DIGITS:
         # Bounded so that a hostile `1e999999999` cannot make us compute a huge number.
         raise QuantityError(f"quantity out of range (more than {MAX_DIGITS} digits)")
+    # Imported here: `fractions` loads `decimal` (~10 ms), which a run that reads no
+    # quantity (one Deployment with the default resources) need not pay.
+    from fractions import Fraction
+
     number = Fraction(match["num"])
     if suffix in _BINARY:
         return number * 1024 ** _BINARY[suffix], "BinarySI"
@@ -54,6 +61,8 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
 
 def canonical_quantity(value: str | int | float) -> str:
     """Spell a quantity the way the Kubernetes API server serialises it."""
+    from fractions import Fraction  # imported on use, see parse_quantity
+
     number, fmt = parse_quantity(str(value))
     if number == 0:
         return "0"

@@ -8,9 +8,9 @@ labels are read and the policy mode is chosen. The CLI and the kustomize plugin 
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from meshinject import ISTIO_VERSION
@@ -90,7 +90,32 @@ def _read_namespace_file(path: str, *, in_folder: bool) -> dict[str, NamespaceIn
 
 
 def build_request(options: RunOptions) -> InjectionRequest:
-    """Build the config of each revision and the policy; raises ConfigError."""
+    """Build the config of each revision and the policy; raises ConfigError.
+
+    When the options name no file, the request depends on them alone: it is kept in the
+    start-up cache between command-line runs (`meshinject.cache`; a no-op for the
+    library), keyed by all the options. Loading it builds no model and imports neither
+    pydantic nor the config package (see `RevisionSettings.__getstate__`): validating the
+    configuration costs more than injecting one workload.
+    """
+    if not _names_files(options):
+        from meshinject.cache import memo
+
+        return memo("request", repr(options), lambda: _build_request(options))
+    return _build_request(options)
+
+
+def _names_files(options: RunOptions) -> bool:
+    """True when `options` name a file or folder to read (values, mesh config, labels...)."""
+    from meshinject.options import settings
+
+    return any(
+        setting.shape in ("files", "file-pairs", "labels") and getattr(options, name)
+        for name, setting in settings()
+    )
+
+
+def _build_request(options: RunOptions) -> InjectionRequest:
     from meshinject.config import build_config
     from meshinject.config.documents import is_injector_configmap
 
@@ -153,29 +178,83 @@ def build_request(options: RunOptions) -> InjectionRequest:
     )
 
 
-@dataclass(frozen=True)
 class RevisionSettings:
     """The injection settings of a revision (or of the revision a tag points to), built
     once each. A plain object rather than a closure, so a request can be pickled to worker
-    processes on platforms without `fork`."""
+    processes on platforms without `fork`, and kept in the start-up cache."""
 
-    configs: Mapping[str, Any]
-    tags: Mapping[str, str]
-    fallback: Any
-    kube_version: tuple[int, int] | None
-    skews: Mapping[str, str] = field(default_factory=dict)
-    _built: dict[str, InjectSettings] = field(default_factory=dict, compare=False, repr=False)
+    def __init__(
+        self,
+        configs: Mapping[str, Any],
+        tags: Mapping[str, str],
+        fallback: Any,
+        kube_version: tuple[int, int] | None,
+        skews: Mapping[str, str] | None = None,
+    ) -> None:
+        self._configs: Mapping[str, Any] | None = configs
+        self._fallback = fallback
+        self._names = frozenset(configs)
+        self._pickled: bytes | None = None  # the configs of a copy, until first needed
+        self.tags = tags
+        self.kube_version = kube_version
+        self.skews: Mapping[str, str] = skews or {}
+        # By config: a revision's name, or None for the fallback config.
+        self._by_config: dict[str | None, InjectSettings] = {}
+        self._built: dict[str, InjectSettings] = {}  # by the revision asked for
+
+    @property
+    def configs(self) -> Mapping[str, Any]:
+        """The `meshinject.config.Config` of each revision (by name)."""
+        self._load()
+        assert self._configs is not None
+        return self._configs
+
+    @property
+    def fallback(self) -> Any:
+        """The config of a revision that has none of its own (the run's revision's)."""
+        self._load()
+        return self._fallback
+
+    def _load(self) -> None:
+        if self._pickled is not None:
+            self._configs, self._fallback = pickle.loads(self._pickled)
+            self._pickled = None
 
     def __call__(self, revision: str) -> InjectSettings:
         settings = self._built.get(revision)
         if settings is None:
-            own = revision if revision in self.configs else self.tags.get(revision, "")
-            config = self.configs.get(own, self.fallback)
-            settings = settings_from_config(config, kube_version=self.kube_version)
-            if self.skews.get(own):
-                settings = dataclasses.replace(settings, release_skew=self.skews[own])
+            own = revision if revision in self._names else self.tags.get(revision, "")
+            key = own if own in self._names else None
+            settings = self._by_config.get(key)
+            if settings is None:
+                config = self.configs[key] if key is not None else self.fallback
+                settings = settings_from_config(config, kube_version=self.kube_version)
+                # `skews` only names revisions that have a config (`build_request`).
+                if key is not None and self.skews.get(key):
+                    settings = dataclasses.replace(settings, release_skew=self.skews[key])
+                self._by_config[key] = settings
             self._built[revision] = settings
         return settings
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The settings of every config are built first (every revision resolves to one of
+        them), and the configs (pydantic models) are pickled apart, as bytes: loading a
+        copy needs neither pydantic nor the config models until `configs` is read."""
+        for key in (*self._names, None):
+            if key not in self._by_config:
+                self(key if key is not None else _NO_REVISION)
+        state = dict(self.__dict__)
+        if self._pickled is None:
+            state["_pickled"] = pickle.dumps(
+                (self._configs, self._fallback), protocol=pickle.HIGHEST_PROTOCOL
+            )
+        state["_configs"] = state["_fallback"] = None
+        return state
+
+
+# A revision name no config or tag can have (`--revision` and tags are Kubernetes label
+# values): asking for it gives the fallback config's settings.
+_NO_REVISION = "\x00"
 
 
 def release_skew(revision: str, path: str, values: Mapping[str, Any]) -> str:

@@ -43,7 +43,7 @@ def test_a_cached_run_writes_what_an_uncached_run_writes(tmp_path: Path) -> None
     assert first.stdout == third.stdout == uncached.stdout
     assert "proxyv2:1.2.3" in second.stdout
     kept = sorted(p.name.split("-")[0] for p in (home / "meshinject").glob("*/*.pickle"))
-    assert kept == ["config", "config", "default", "default"]
+    assert kept == ["config", "config", "default", "default", "request", "request"]
     assert list((home / "meshinject").glob("*/jinja/*"))
     assert not list(tmp_path.glob("cache/meshinject/*/.*"))  # no temporary file left
 

@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
-from pydantic import ValidationError
-
 from meshinject.config.scalars import parse_duration
 from meshinject.gostring import go_string
 from meshinject.inject.jsonmap import MAX_JSON_DEPTH, too_deep
@@ -189,6 +187,10 @@ def _proxy_address(address: str) -> None:
 
 def _proxy_config(text: str) -> None:
     """Applied over the default ProxyConfig, then Istio's proxy-config checks."""
+    # pydantic is imported here, not at the top: most runs never see this annotation and
+    # importing pydantic costs more than injecting one workload.
+    from pydantic import ValidationError
+
     from meshinject.config.mesh_model import ProxyConfigModel
     from meshinject.errors import MeshInjectError
     from meshinject.yamltext import load_document

@@ -102,13 +102,13 @@ def print_summary(console: Any, report: Report, *, table: bool | None = None) ->
 
     With the table, the files `--check`/`--diff` would change are listed again first.
     """
-    from rich.markup import escape
-
     if table is None:
         table = interactive(console) and len(report.files) > 1
     if not table:
         console.print(report.summary())
         return
+    from rich.markup import escape
+
     changed = [result.path for result in report.changed]
     if changed and (report.check or report.preview):
         # The per-file lines have scrolled away on a big tree: list them again, last.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import sys
 from typing import Any
 
 from meshinject.errors import MeshInjectError
@@ -18,11 +20,48 @@ def console() -> Any:
     return LazyConsole()
 
 
+# Text rich prints exactly as it is, followed by a newline, with this console's settings
+# (soft wrap, no highlighting): printable ASCII (no control character rich would strip, no
+# tab it would expand, no wide character) without `[` (markup) or `:` (emoji codes such as
+# `:smile:`). Nothing else in rich's rendering of unstyled text changes a character.
+_PLAIN = re.compile(r"[\x20-\x39\x3b-\x5a\x5c-\x7e]*")  # ':' is 0x3a, '[' is 0x5b
+
+
+def is_plain(text: str) -> bool:
+    """True when rich would print `text` unchanged (see `_PLAIN`)."""
+    return _PLAIN.fullmatch(text) is not None
+
+
 class LazyConsole:
-    """A rich Console on stderr, made on first use (`real` is the Console itself)."""
+    """A rich Console on stderr, made on first use (`real` is the Console itself).
+
+    A plain line (`is_plain`: the summary line of most runs) is written to stderr directly,
+    as rich would write it: importing rich and building its Console costs more than
+    injecting one workload.
+    """
 
     def __init__(self) -> None:
         self._real: Any = None
+
+    @property
+    def file(self) -> Any:
+        """Where the messages go (rich's Console(stderr=True) writes to the current
+        sys.stderr too)."""
+        return self._real.file if self._real is not None else sys.stderr
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if (
+            self._real is None
+            and not options
+            and len(objects) == 1
+            and isinstance(objects[0], str)
+            and is_plain(objects[0])
+        ):
+            stream = sys.stderr
+            stream.write(objects[0] + "\n")
+            stream.flush()
+            return
+        self.real.print(*objects, **options)
 
     @property
     def real(self) -> Any:
@@ -43,11 +82,14 @@ class LazyConsole:
 
 def escape(text: str) -> str:
     """Text quoting input, safe for the console: control characters escaped, then markup."""
-    from rich.markup import escape as rich_escape
-
     from meshinject.errors import escape_controls
 
-    return rich_escape(escape_controls(text))
+    text = escape_controls(text)
+    if "[" not in text and not text.endswith("\\"):
+        return text  # what rich's escape returns for it (it changes `[` and a last `\\`)
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def print_error(console: Any, error: MeshInjectError) -> None:

@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from meshinject.errors import ConfigError
 from meshinject.policy.selectors import LabelSelector
@@ -96,6 +96,11 @@ class PolicySettings:
                 f"a tag (configured: {configured})"
             )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only views do not pickle; a request is pickled into the start-up cache
+        # (`meshinject.request.build_request`) and to spawned worker processes.
+        return (PolicySettings, tuple(_plain(getattr(self, f.name)) for f in fields(self)))
+
     def policy_for(self, revision: str) -> InjectorPolicy:
         """The injector settings istiod of `revision` evaluates pods with."""
         override = self.revision_policies.get(revision)
@@ -138,3 +143,7 @@ def _revision_mwc(revision: str) -> str:
     if revision == DEFAULT_REVISION:
         return "istio-sidecar-injector"
     return f"istio-sidecar-injector-{revision}"
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, MappingProxyType) else value
