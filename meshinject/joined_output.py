@@ -32,7 +32,7 @@ class Outputs:
         head = part[:HEAD] if isinstance(part, str) else part.first
         pieces: list[str] = [joint(self.last, head)] if self.count else []
         # A byte order mark belongs at the start of the stream only, not between files.
-        body = _pieces(part) if not self.count else _without_bom(_pieces(part))
+        body = _blocks(part) if not self.count else _without_bom(_blocks(part))
         self.count += 1
         self.last = part[-HEAD:] if isinstance(part, str) else part.last
         if self.output:
@@ -69,7 +69,7 @@ class Outputs:
         text = (  # lazily, a block at a time: a list here would hold a whole file's output
             piece
             for pieces, part, later in self.parts
-            for group in (pieces, _without_bom(_pieces(part)) if later else _pieces(part))
+            for group in (pieces, _without_bom(_blocks(part)) if later else _blocks(part))
             for piece in group
         )
         try:
@@ -86,15 +86,21 @@ class Outputs:
                 part.discard()
 
 
-def _without_bom(pieces: Iterator[str]) -> Iterator[str]:
+def _without_bom(pieces: Iterator[str | bytes]) -> Iterator[str | bytes]:
     first = True
     for piece in pieces:
-        yield piece.removeprefix("\ufeff") if first else piece
+        if not first:
+            yield piece
+        elif isinstance(piece, str):
+            yield piece.removeprefix("\ufeff")
+        else:
+            yield piece.removeprefix(b"\xef\xbb\xbf")  # the BOM's UTF-8 bytes
         first = first and not piece
 
 
-def _pieces(part: Any) -> Iterator[str]:
+def _blocks(part: Any) -> Iterator[str | bytes]:
+    """A part's output: a spool's bytes as they are (nothing decoded again), or the text."""
     if isinstance(part, str):
         yield part
     else:
-        yield from part.iter_text()
+        yield from part.iter_bytes()

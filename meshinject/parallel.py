@@ -21,6 +21,7 @@ from meshinject.errors import MeshInjectError
 from meshinject.files.documents import iter_documents
 from meshinject.files.encoding import Encoding, check_encoding, encode
 from meshinject.files.file_result import FileResult
+from meshinject.files.passthrough import copy_passthrough
 from meshinject.files.paths import display_path
 from meshinject.files.sinks import Sink
 from meshinject.files.source import Source, changed_underneath
@@ -29,6 +30,7 @@ from meshinject.stream import (
     INTERESTING_KINDS,
     ChunkResult,
     Operation,
+    StreamResult,
     StreamScan,
     finish_stream,
     scan_documents,
@@ -88,6 +90,16 @@ class _FileEnd:
     scan: StreamScan | None = None
     error: MeshInjectError | None = None
     signature: tuple[int, ...] | None = None
+
+
+@dataclass
+class _Passed:
+    """A file that only passes through, already copied to its sink (`copy_passthrough`)."""
+
+    job: FileJob
+    sink: Sink
+    count: int  # documents
+    signature: tuple[int, ...] | None
 
 
 @dataclass
@@ -199,6 +211,11 @@ class Engine:
                     current.sink.write(text)
                 chunk.text = ""
                 current.chunks.append(chunk)
+            elif isinstance(item, _Passed):
+                # What `_finish` makes of a file whose documents all pass through.
+                stream = StreamResult(text="", changed=False, passed_through=item.count)
+                result = FileResult(item.job.path, stream)
+                yield FileDone(result, item.sink, _PLAIN, item.signature)
             else:
                 yield self._finish(item, current)
                 current = None
@@ -223,8 +240,13 @@ class Engine:
         return _transform(self.requests, self.operation, task)
 
     def _items(self, jobs: Iterable[FileJob]) -> Iterator[Any]:
-        """Per file: start marker, chunk tasks, end marker (pass 0 and 1 happen here)."""
+        """Per file: start marker, chunk tasks, end marker (pass 0 and 1 happen here); or,
+        for a file that only passes through, its copy (`copy_passthrough`)."""
         for job in jobs:
+            passed = _passed_through(job)
+            if passed is not None:
+                yield passed
+                continue
             try:
                 encoding = check_encoding(job.source)
                 request = self.requests[job.request]
@@ -268,6 +290,27 @@ class Engine:
             finally:
                 job.source.close()
             yield _FileEnd(job, scan=scan, signature=job.source.signature)
+
+
+_PLAIN = Encoding(bom=False, crlf=False)  # what `check_encoding` finds in ASCII without CR
+
+
+def _passed_through(job: FileJob) -> _Passed | None:
+    """The file copied to a new sink, if all its documents pass through (see
+    `meshinject.files.passthrough` for why that is what the passes would give); else
+    None, and the passes read it from the start (and report any error met here)."""
+    sink = job.sink()
+    try:
+        count = copy_passthrough(job.source, sink, INTERESTING_KINDS)
+        if count is not None:
+            job.source.check_unchanged()
+    except MeshInjectError:
+        count = None
+    if count is None:
+        sink.discard()
+        return None
+    job.source.close()
+    return _Passed(job, sink, count, job.source.signature)
 
 
 def _transform(

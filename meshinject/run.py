@@ -89,7 +89,7 @@ def inject(
         elif write_back is WriteBack.IN_PLACE and result.changed:
             try:
                 check_inside_named(path, paths)
-                write_atomic(path, done.sink.iter_text(), in_place=True, expect=done.signature)
+                write_atomic(path, done.sink.iter_bytes(), in_place=True, expect=done.signature)
             except MeshInjectError as exc:
                 result.error = exc
                 done.sink.discard()  # the failed write may not have read the spool

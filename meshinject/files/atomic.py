@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from meshinject.errors import Location, OutputError
 from meshinject.files.source import changed_underneath, file_signature
@@ -23,7 +23,7 @@ from meshinject.files.source import changed_underneath, file_signature
 
 def write_atomic(
     path: str,
-    data: str | Iterable[str],
+    data: str | Iterable[str | bytes],
     *,
     in_place: bool = False,
     expect: tuple[int, ...] | None = None,
@@ -50,7 +50,7 @@ def write_atomic(
 
 def _write_atomic(
     path: str,
-    data: str | Iterable[str],
+    data: str | Iterable[str | bytes],
     *,
     in_place: bool = False,
     expect: tuple[int, ...] | None = None,
@@ -63,7 +63,7 @@ def _write_atomic(
     if in_place:
         _check_rewritable(path, info)
     if mode is not None and not stat.S_ISREG(mode):
-        with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        with Path(path).open("wb") as handle:
             _write_all(handle, data)
         return
     target = Path(os.path.realpath(path))
@@ -74,7 +74,7 @@ def _write_atomic(
     with _interrupts_deferred():
         fd, tmp = _temporary(target)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            with os.fdopen(fd, "wb") as handle:
                 _write_all(handle, data)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -194,9 +194,10 @@ def _interrupts_deferred() -> Iterator[None]:
             signal.raise_signal(pending[0])
 
 
-def _write_all(handle: TextIO, data: str | Iterable[str]) -> None:
+def _write_all(handle: BinaryIO, data: str | Iterable[str | bytes]) -> None:
+    """Text as UTF-8 (what a text handle with newline="" writes), bytes as they are."""
     if isinstance(data, str):
-        handle.write(data)
+        handle.write(data.encode("utf-8"))
         return
     for piece in data:
-        handle.write(piece)
+        handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)

@@ -69,6 +69,13 @@ class Source:
         handle.seek(0)
         yield from _line_blocks(handle)
 
+    def raw_blocks(self) -> Iterator[bytes]:
+        """The bytes in blocks as they are read (cut anywhere, even inside a character)."""
+        handle = self._open()
+        handle.seek(0)
+        while block := handle.read(BLOCK):
+            yield block
+
     def check_unchanged(self) -> None:
         """InputError if the file opened was modified, or its path now names another file."""
         if self.signature is None or self._handle is None:

@@ -39,8 +39,9 @@ def joint(previous_end: str, next_start: str) -> str:
     return text + "---\n"
 
 
-def write_stdout(text: str) -> None:
-    """Write all of `text` to standard output, or raise OutputError (a full disk, EIO).
+def write_stdout(text: str | bytes) -> None:
+    """Write all of `text` (or its UTF-8 bytes) to standard output, or raise OutputError
+    (a full disk, EIO).
 
     Straight to the file descriptor, retrying partial writes: a buffered text stream
     may write only part of a large block and say nothing. A closed pipe (`| head`) stays
@@ -54,9 +55,9 @@ def write_stdout(text: str) -> None:
     try:
         stream.flush()
         if fd < 0:
-            stream.write(text)
+            stream.write(text if isinstance(text, str) else text.decode("utf-8"))
             return
-        data = memoryview(text.encode("utf-8"))
+        data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
         while data:
             try:
                 written = os.write(fd, data)

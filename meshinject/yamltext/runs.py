@@ -26,17 +26,39 @@ Why the answer agrees with the per-document path (`split_stream` + `sniff_kind`)
   patterns run over the whole piece: a match inside one document is a match inside the
   piece, so "no match in the piece" implies "no match in any of its documents".
 
+How the scan stays cheap (none of it changes which lines are tokens):
+
+* A token is one character where it can be: `-` for a good document start, `k` for a
+  good kind line; the other tokens are `--` (another `---` line), `ki` (another `kind`
+  line) or the indicator character itself. One-character strings are shared objects in
+  CPython, so the scan allocates nothing per token; the piece is a run exactly when the
+  tokens joined are `-k` repeated, since no other token is `-` or `k` and `--`, `ki` and
+  the indicators cannot appear in `-k-k...`. Each alternative starts with a literal, so
+  `re` rejects the other lines (almost all of them) at their first character.
+* A document start's test tries first the common case, a key line right after `---`
+  (`apiVersion: v1`), which the full test (comments and blank lines, quoted keys) would
+  also accept: the alternation accepts exactly what the full test accepts.
+* The names a kind line must not have are matched as a trie (one branch per first
+  letter), which accepts the same words as their plain alternation.
+* The quote tests first look for a quote character at all (a `memchr`), and are skipped
+  when there is none, where they could not match.
+* The same patterns run over `bytes` that are ASCII (`framed_run`, `files.passthrough`):
+  every part of them is ASCII (literals, ASCII classes, `[^...]` of ASCII characters, `$`, `\\Z`; no
+  `\\w`/`\\s`/`\\d`, no IGNORECASE), and ASCII bytes decode to the same code points, so
+  a bytes piece gets the answer its decoded text gets.
+
 The property tests in tests/yamltext/test_runs.py check the agreement on generated
-pieces.
+pieces, for text and for bytes.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any, AnyStr
 
-_OPEN_DOUBLE = re.compile(r'(?m)"(?<=[ \t]")(?:[^"\\\n]|\\.)*$')
-_OPEN_SINGLE = re.compile(r"(?m)'(?<=[ \t]')[^'\n]*$")
+_OPEN_DOUBLE = r'(?m)"(?<=[ \t]")(?:[^"\\\n]|\\.)*$'
+_OPEN_SINGLE = r"(?m)'(?<=[ \t]')[^'\n]*$"
 _BLOCK_KEY = r"""(?:(?!-[ \t])[A-Za-z0-9_$./-][^:#\n]*|"[^"\n]*"|'[^'\n]*')[ \t]*:(?:[ \t]|\r?$)"""
 _SKIPPED_LINES = r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*"
 # Plain words YAML 1.1 does not read as strings (see sniff._NOT_STRINGS).
@@ -46,46 +68,98 @@ _NOT_STRINGS = (
 )
 
 
-@cache
-def _line_starts(interesting: frozenset[str]) -> re.Pattern[str]:
-    """One token per line that matters, captured as a distinct string:
+def _trie(words: set[str]) -> str:
+    """A regex matching exactly `words` (non-empty, plain letters), as a trie."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], set()).add(word[1:])
+    alternatives = [first + _trie(rest) for first, rest in sorted(branches.items())]
+    body = "|".join(alternatives)
+    if "" in words:  # a word may end here
+        return f"(?:{body})?" if body else ""
+    return body if len(alternatives) == 1 else f"(?:{body})"
 
-    `---`  a bare marker line (a comment allowed) whose next content line is a block key
-    `--`   any other line starting with `---`
-    `kind` a `kind: Name` line, Name plain and outside `interesting` (a comment allowed)
-    `kin`  any other line starting with `kind`
+
+@cache
+def _patterns(interesting: frozenset[str], binary: bool) -> tuple[re.Pattern[Any], ...]:
+    """The token scan and the two quote tests, over `str` or over `bytes`.
+
+    Tokens, one per line start that matters (see the module docstring):
+    `-`   a bare `---` marker line (a comment allowed) whose next content line is a block key
+    `--`  any other line starting with `---`
+    `k`   a `kind: Name` line, Name plain and outside `interesting` (a comment allowed)
+    `ki`  any other line starting with `kind`
     one of `?{[&!*|>"'%.`: a column-0 indicator, directive or end marker (sniff: UNKNOWN)
     """
-    excluded = "|".join(sorted({*interesting, *_NOT_STRINGS.split("|")}, key=len, reverse=True))
+    excluded = _trie({*interesting, *_NOT_STRINGS.split("|")})
     good_kind = (
-        rf"[ \t]*:[ \t]+(?!(?:{excluded})(?:[ \t\r\n]|\Z))[A-Za-z][A-Za-z0-9]*"
+        rf"ind[ \t]*:[ \t]+(?!{excluded}(?:[ \t\r\n]|\Z))[A-Za-z][A-Za-z0-9]*"
         r"(?:[ \t]+#[^\n]*)?[ \t]*\r?\n"
     )
-    return re.compile(
-        rf"\n(---(?=(?:[ \t]+(?:#[^\n]*)?)?\r?\n{_SKIPPED_LINES}{_BLOCK_KEY})|--(?=-)"
-        rf"|kind(?={good_kind})|kin(?=d)|[?{{\[&!*|>\"'%.])",
-        re.MULTILINE,
+    good_start = (
+        r"--(?:\n[A-Za-z][^:#\n]*:[ \t\n]"  # the common case of the full test below
+        rf"|(?:[ \t]+(?:#[^\n]*)?)?\r?\n{_SKIPPED_LINES}{_BLOCK_KEY})"
     )
+    tokens = rf"\n(-(?={good_start})|k(?={good_kind})|--(?=-)|ki(?=nd)|[?{{\[&!*|>\"'%.])"
+    sources = (tokens, _OPEN_DOUBLE, _OPEN_SINGLE)
+    if binary:
+        return tuple(re.compile(source.encode("ascii"), re.MULTILINE) for source in sources)
+    return tuple(re.compile(source, re.MULTILINE) for source in sources)
 
 
 _MARKER = re.compile(r"---(?=[ \t\r\n]|\Z)")
-_RUN = re.compile(r"(?:Dk)+")
+_MARKER_BYTES = re.compile(rb"---(?=[ \t\r\n]|\Z)")
 
 
-def passthrough_run(piece: str, interesting: frozenset[str]) -> int | None:
+def passthrough_run(piece: AnyStr, interesting: frozenset[str]) -> int | None:
     """How many documents `piece` holds, if every one sniffs as a kind not in
-    `interesting` (so it is copied through unparsed); None if any might not."""
+    `interesting` (so it is copied through unparsed); None if any might not.
+
+    `piece` is text, or ASCII bytes (the caller checks that they are ASCII)."""
     if not piece:
         return None
-    # A newline before every line start, a `---` line for a first document without one,
-    # and a final newline (so no token is cut short by the end of the text).
-    scanned = ("\n" if _MARKER.match(piece) else "\n---\n") + piece + "\n"
-    tokens = "".join(_line_starts(interesting).findall(scanned))
-    tokens = tokens.replace("---", "D").replace("kind", "k")
-    if (
-        _RUN.fullmatch(tokens) is None
-        or _OPEN_DOUBLE.search(piece) is not None
-        or _OPEN_SINGLE.search(piece) is not None
-    ):
+    if isinstance(piece, bytes):
+        start = b"\n" if _MARKER_BYTES.match(piece) else b"\n---\n"
+        end = b"" if piece.endswith(b"\n") else b"\n"
+        return framed_run(start + piece + end, interesting)
+    framed = ("\n" if _MARKER.match(piece) else "\n---\n") + piece
+    if not piece.endswith("\n"):
+        framed += "\n"
+    tokens, open_double, open_single = _patterns(interesting, False)
+    found = tokens.findall(framed)
+    count = len(found) // 2
+    if "".join(found) != "-k" * count or count == 0:
         return None
-    return len(tokens) // 2
+    if '"' in piece and open_double.search(framed) is not None:
+        return None
+    if "'" in piece and open_single.search(framed) is not None:
+        return None
+    return count
+
+
+def framed_run(
+    framed: bytes | bytearray, interesting: frozenset[str], pos: int = 0, end: int | None = None
+) -> int | None:
+    """`passthrough_run` of ASCII bytes, given framed: `framed[pos:end]` is the piece
+    with a newline in front (and a `---` line before that when the piece does not start
+    with one), ending in a newline (one added when the piece does not end with one).
+
+    The framing is what the scan needs (every line start after a newline, a first
+    document with its `---` line, the last line ended), so a caller reading a file can
+    keep its bytes framed as it goes, instead of copying each piece. The quote tests run
+    over the framed piece too: what the frame adds is newlines and a `---` line, without
+    quotes, so it adds no match (the character before the piece is a newline, which a
+    lookbehind for a space or tab does not accept, as at the start of a text).
+    """
+    end = len(framed) if end is None else end
+    tokens, open_double, open_single = _patterns(interesting, True)
+    found = tokens.findall(framed, pos, end)
+    count = len(found) // 2
+    if b"".join(found) != b"-k" * count or count == 0:
+        return None
+    if framed.find(b'"', pos, end) >= 0 and open_double.search(framed, pos, end) is not None:
+        return None
+    if framed.find(b"'", pos, end) >= 0 and open_single.search(framed, pos, end) is not None:
+        return None
+    return count
