@@ -9,9 +9,11 @@ Heavy modules (pydantic, ruamel, jinja2, rich) are imported inside the commands 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -91,7 +93,7 @@ class DefaultGroup(click.Group):
         from meshinject.signals import EXIT_TERMINATED, Terminated, sigterm_raises
 
         try:
-            with sigterm_raises():
+            with sigterm_raises(), _fewer_collections():
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -115,6 +117,29 @@ class DefaultGroup(click.Group):
                 err=True,
             )
             sys.exit(Exit.FAILED)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector less often during the command (restored after it).
+
+    A run allocates containers by the million (imported modules, parsed documents, their
+    data), nearly all freed by reference counting as soon as a document is written. At the
+    default first threshold (700 allocations) the collector scanned the young objects
+    about 60 times for one Deployment and 700 times for 500 (15% and 12% of the CPU).
+    Reference cycles are rare in a run; with a threshold of 10,000 the same garbage is
+    found in fewer scans, and memory still stays bounded (the benchmark's peak RSS grew
+    by about a megabyte). Outputs do not depend on when the collector runs.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(_FIRST_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+_FIRST_THRESHOLD = 10_000
 
 
 def _config_options(command: str) -> Callable[[Any], Any]:
