@@ -6,12 +6,20 @@ chunks of consecutive documents and each chunk is transformed (`transform_docume
 in this process (`jobs=1`) or in a pool of worker processes. Chunk outputs are written
 to the file's sink in document order, whatever order the workers finish in, so the
 output is byte-identical to a sequential run. At most a few chunks are in flight, so
-memory stays flat however long the stream is.
+memory stays flat however long the stream is. Workers are forked once the parent has
+transformed one document (`_warm_up`), so they inherit what start-up loads instead of
+loading it again; each writes its chunk's text to a file the parent reads in order
+(`_Outputs`), so no output goes back through the pool's pipe.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import itertools
 import os
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,10 +32,11 @@ from meshinject.files.file_result import FileResult
 from meshinject.files.passthrough import copy_passthrough
 from meshinject.files.paths import display_path
 from meshinject.files.sinks import Sink
-from meshinject.files.source import Source, changed_underneath
+from meshinject.files.source import BLOCK, Source, changed_underneath
 from meshinject.inject.document import InjectionRequest
 from meshinject.stream import (
     INTERESTING_KINDS,
+    PARSE,
     ChunkResult,
     Operation,
     StreamResult,
@@ -76,6 +85,7 @@ class _Task:
     failed: frozenset[int]
     parse: bytes  # pass 1's "needs parsing" flags for these documents
     request: int = 0  # which of the engine's requests
+    number: int = 0  # the task's number in the run (names the file of its output)
 
 
 @dataclass
@@ -130,25 +140,41 @@ class Engine:
         jobs: int = 1,
         *,
         more_requests: Sequence[InjectionRequest] = (),
+        counts_only: bool = False,
     ) -> None:
         self.requests = (request, *more_requests)  # FileJob.request indexes these
         self.operation = operation
         self.jobs = max(1, jobs)
+        # Keep counts instead of the reports that print no line (the text report): see
+        # `StreamResult.count_plain_reports`; done by the workers, before sending results.
+        self.counts_only = counts_only
 
     def run(self, jobs: Iterable[FileJob]) -> Iterator[FileDone]:
         items = self._items(jobs)
         if self.jobs == 1:
             yield from self._consume((item, None) for item in items)
             return
-        with self._pool() as pool:
+        # The items before the first chunk (the first file's start, files that failed) are
+        # held until it comes: the pool starts then, warmed on it (see `_warm_up`).
+        held: list[Any] = []
+        for item in items:
+            held.append(item)
+            if isinstance(item, _Task):
+                break
+        else:  # no chunk to transform: no pool
+            yield from self._consume((item, None) for item in held)
+            return
+        with _Outputs() as outputs, self._pool(outputs.folder, held[-1]) as pool:
             try:
-                yield from self._consume(self._submitted(pool, items))
+                queued = itertools.chain(held, items)
+                yield from self._consume(self._submitted(pool, queued), outputs)
             except BaseException:
                 _stop(pool)  # interrupted, terminated or failed: no worker outlives the run
                 raise
 
-    def _pool(self) -> ProcessPoolExecutor:
-        """Workers forked with the request (no copy to make), else sent a pickled copy."""
+    def _pool(self, folder: str, first: _Task | None = None) -> ProcessPoolExecutor:
+        """Workers forked with the request (no copy to make) after a warm-up on the first
+        chunk, else sent a pickled copy; they write their chunks' texts into `folder`."""
         # Imported here, not at the top: a `-j 1` run (one small file) never needs them,
         # and they cost more than injecting one workload.
         import multiprocessing
@@ -157,10 +183,11 @@ class Engine:
         from meshinject.signals import die_with_parent
 
         if "fork" in multiprocessing.get_all_start_methods():
-            from meshinject.inject.render import warm
+            import ctypes  # noqa: F401 - die_with_parent's, imported once for every worker
 
-            _init_worker(self.requests, self.operation)  # inherited by the forked workers
-            warm()  # so are the compiled templates
+            _init_worker(self.requests, self.operation, folder, self.counts_only)  # inherited
+            if first is not None:
+                _warm_up(self.requests, self.operation, first)  # so is what it loaded
             fork = multiprocessing.get_context("fork")
             return ProcessPoolExecutor(
                 self.jobs, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),)
@@ -168,7 +195,7 @@ class Engine:
         return ProcessPoolExecutor(
             self.jobs,
             initializer=_init_spawned,
-            initargs=(self.requests, self.operation, os.getpid()),
+            initargs=(self.requests, self.operation, folder, self.counts_only, os.getpid()),
         )
 
     def _submitted(
@@ -193,7 +220,9 @@ class Engine:
             yield window.popleft()
 
     def _consume(
-        self, items: Iterable[tuple[Any, Future[ChunkResult] | None]]
+        self,
+        items: Iterable[tuple[Any, Future[ChunkResult] | None]],
+        outputs: _Outputs | None = None,
     ) -> Iterator[FileDone]:
         current: _Open | None = None
         for item, future in items:
@@ -205,10 +234,13 @@ class Engine:
             elif isinstance(item, _Task):
                 assert current is not None
                 chunk = future.result() if future is not None else self._inline(item)
-                if chunk.text:
-                    encoding = current.encoding
-                    text = encode(chunk.text, bom=False, crlf=encoding.crlf, cr=encoding.cr)
-                    current.sink.write(text)
+                encoding = current.encoding
+                texts = outputs.read(chunk) if outputs is not None else [chunk.text]
+                for text in texts:
+                    if text:
+                        current.sink.write(
+                            encode(text, bom=False, crlf=encoding.crlf, cr=encoding.cr)
+                        )
                 chunk.text = ""
                 current.chunks.append(chunk)
             elif isinstance(item, _Passed):
@@ -237,11 +269,12 @@ class Engine:
         return FileDone(result, current.sink, current.encoding, end.signature)
 
     def _inline(self, task: _Task) -> ChunkResult:
-        return _transform(self.requests, self.operation, task)
+        return _transform(self.requests, self.operation, task, counts_only=self.counts_only)
 
     def _items(self, jobs: Iterable[FileJob]) -> Iterator[Any]:
         """Per file: start marker, chunk tasks, end marker (pass 0 and 1 happen here); or,
         for a file that only passes through, its copy (`copy_passthrough`)."""
+        numbers = itertools.count()
         for job in jobs:
             passed = _passed_through(job)
             if passed is not None:
@@ -275,11 +308,13 @@ class Engine:
                 size += len(doc.text)
                 if size >= CHUNK:
                     flags = bytes(parse[chunk[0][1] : doc.index + doc.count])
-                    yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
+                    yield _Task(
+                        chunk, namespaces, enabled, failed, flags, job.request, next(numbers)
+                    )
                     chunk, size = [], 0
             if chunk:
                 flags = bytes(parse[chunk[0][1] : chunk[-1][1] + chunk[-1][4]])
-                yield _Task(chunk, namespaces, enabled, failed, flags, job.request)
+                yield _Task(chunk, namespaces, enabled, failed, flags, job.request, next(numbers))
             try:
                 job.source.check_unchanged()
                 if count != len(parse):
@@ -314,13 +349,17 @@ def _passed_through(job: FileJob) -> _Passed | None:
 
 
 def _transform(
-    requests: Sequence[InjectionRequest], operation: Operation, task: _Task
+    requests: Sequence[InjectionRequest],
+    operation: Operation,
+    task: _Task,
+    *,
+    counts_only: bool = False,
 ) -> ChunkResult:
     request = requests[task.request]
     if task.namespaces is not None:
         request = request.with_namespaces(task.namespaces)
     docs = [RawDocument(*doc) for doc in task.docs]
-    return transform_documents(
+    chunk = transform_documents(
         docs,
         request,
         operation=operation,
@@ -329,6 +368,9 @@ def _transform(
         parse=task.parse,
         first_index=docs[0].index if docs else 0,
     )
+    if counts_only:
+        chunk.count_plain_reports()
+    return chunk
 
 
 # The request a worker process injects with, and the operation: set once per worker.
@@ -353,17 +395,96 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(5)
 
 
-def _init_spawned(requests: Sequence[InjectionRequest], operation: Operation, parent: int) -> None:
+def _init_spawned(
+    requests: Sequence[InjectionRequest],
+    operation: Operation,
+    folder: str,
+    counts_only: bool,
+    parent: int,
+) -> None:
     from meshinject.signals import die_with_parent
 
     die_with_parent(parent)
-    _init_worker(requests, operation)
+    _init_worker(requests, operation, folder, counts_only)
 
 
-def _init_worker(requests: Sequence[InjectionRequest], operation: Operation) -> None:
+def _init_worker(
+    requests: Sequence[InjectionRequest], operation: Operation, folder: str, counts_only: bool
+) -> None:
     _WORKER["requests"] = requests
     _WORKER["operation"] = operation
+    _WORKER["folder"] = folder
+    _WORKER["counts_only"] = counts_only
 
 
 def _run_chunk(task: _Task) -> ChunkResult:
-    return _transform(_WORKER["requests"], _WORKER["operation"], task)
+    """In a worker: transform a chunk; its text goes to a file of the run's folder, not
+    back through the pipe (see `_Outputs`)."""
+    chunk = _transform(
+        _WORKER["requests"], _WORKER["operation"], task, counts_only=_WORKER["counts_only"]
+    )
+    if chunk.text:
+        name = os.path.join(_WORKER["folder"], str(task.number))  # noqa: PTH118
+        with open(name, "w", encoding="utf-8", errors=_ERRORS, newline="") as out:  # noqa: PTH123
+            out.write(chunk.text)
+        chunk.text, chunk.output = "", name
+    return chunk
+
+
+# Any text the engine produces can be stored, as pickle stored it (lone surrogates too).
+_ERRORS = "surrogatepass"
+
+
+class _Outputs:
+    """The folder the workers write their chunks' texts to, one file per chunk, and the
+    reading of each (in document order, by `Engine._consume`), then its removal.
+
+    A chunk's text goes through a file rather than back through the pool's pipe: the
+    worker writes it once and the parent reads it in blocks into the file's sink, instead
+    of the whole text being pickled, sent, received and unpickled as one object. The
+    folder and whatever is left in it (chunks of a run that stopped) go when the run ends.
+    """
+
+    def __enter__(self) -> _Outputs:
+        self.folder = tempfile.mkdtemp(prefix="meshinject-")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def read(self, chunk: ChunkResult) -> Iterator[str]:
+        if not chunk.output:
+            yield chunk.text
+            return
+        try:
+            with open(  # noqa: PTH123
+                chunk.output, encoding="utf-8", errors=_ERRORS, newline=""
+            ) as written:
+                while block := written.read(BLOCK):
+                    yield block
+        finally:
+            os.unlink(chunk.output)  # noqa: PTH108
+
+
+def _warm_up(requests: Sequence[InjectionRequest], operation: Operation, task: _Task) -> None:
+    """Transform the first document of `task` that is parsed, here, and drop the result.
+
+    Workers are forked after this: the modules and caches the transformation loads on
+    first use (uninjection for re-injection, the splice, the shape caches...) are then
+    inherited by every worker instead of loaded by each. Transforming is pure (it reads
+    the request and the text, and writes nothing), so this changes no output; that
+    document is transformed again, in order, by a worker. An error is left to that worker,
+    which meets it again and reports it as a run without this warm-up would.
+    """
+    from meshinject.inject.render import warm
+
+    warm()  # the compiled templates
+    if not task.enabled:
+        return  # the file has load errors: nothing is transformed
+    first = task.docs[0][1]
+    for doc in task.docs:
+        if doc[4] == 1 and task.parse[doc[1] - first] == PARSE:
+            single = dataclasses.replace(task, docs=[doc], parse=bytes([PARSE]))
+            with contextlib.suppress(Exception):
+                _transform(requests, operation, single)
+            return

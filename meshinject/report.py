@@ -53,6 +53,8 @@ class Report:
                 failed += sum(w.outcome == "failed" for w in f.stream.workloads)
                 continue
             passed += f.stream.passed_through
+            injected += f.stream.plain_changed  # the reports kept as counts only
+            up_to_date += f.stream.plain_unchanged
             for w in f.stream.workloads:
                 if w.outcome == "injected" and w.changed:
                     injected += 1

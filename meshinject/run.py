@@ -55,7 +55,7 @@ def inject(
     """`meshinject inject` and `uninject`: write, print, diff or check every input."""
     from meshinject.files.atomic import write_atomic
     from meshinject.files.paths import check_inside_named, display_path
-    from meshinject.output.diff import unified_diff
+    from meshinject.output.formats import default_format
 
     console = make_console()
     report = Report(
@@ -74,7 +74,12 @@ def inject(
     # `--format json` is the whole report: no line for people besides it, since it may be
     # on stderr itself (`2> report.json`).
     people = params.get("report_format") != "json"
-    done_files = processed(paths, requests, operation, params.get("jobs"), write_back)
+    # The text report prints no line for a workload injected without a warning: keep
+    # counts of those, not their reports (memory flat however many workloads run).
+    counts_only = (params.get("report_format") or default_format()) == "text"
+    done_files = processed(
+        paths, requests, operation, params.get("jobs"), write_back, counts_only=counts_only
+    )
     for done in with_progress(done_files, paths, console, quiet=params["quiet"]):
         result = done.result
         report.add(result)
@@ -84,6 +89,8 @@ def inject(
         if write_back is WriteBack.STDOUT:
             outputs.add(done.sink)
         elif write_back is WriteBack.DIFF and result.changed:
+            from meshinject.output.diff import unified_diff  # difflib: only for --diff
+
             before = _BEFORE.pop(path, b"").decode("utf-8", errors="replace")
             outputs.add(unified_diff(path, before, done.sink.text()))
         elif write_back is WriteBack.IN_PLACE and result.changed:
@@ -129,6 +136,8 @@ def processed(
     operation: Any,
     jobs: int | None,
     write_back: WriteBack,
+    *,
+    counts_only: bool = False,
 ) -> Iterator[FileDone]:
     """Every input file processed (in order; in parallel when worth it), as `FileDone`s."""
     from meshinject.files.file_result import FileResult
@@ -167,5 +176,11 @@ def processed(
             built = [request.with_namespaces(found) for request in built]
     total = sum(job.source.size() for job in files)
     first, *more = built
-    engine = Engine(first, operation, resolve_jobs(jobs, total), more_requests=more)
+    engine = Engine(
+        first,
+        operation,
+        resolve_jobs(jobs, total),
+        more_requests=more,
+        counts_only=counts_only,
+    )
     yield from engine.run(files)

@@ -548,14 +548,14 @@ def test_U15_ctrl_c_in_a_parallel_run_prints_one_line(tmp_path: Path) -> None:
     )
 
 
-def test_U15_workers_ignore_ctrl_c() -> None:
+def test_U15_workers_ignore_ctrl_c(tmp_path: Path) -> None:
     """The deterministic half of U15: a worker process of the pool ignores SIGINT."""
     import signal
 
     from meshinject.parallel import Engine
     from tests.gitops.support import request
 
-    pool = Engine(request(), "inject", jobs=2)._pool()
+    pool = Engine(request(), "inject", jobs=2)._pool(str(tmp_path))
     try:
         assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
     finally:
