@@ -423,10 +423,16 @@ def _run_chunk(task: _Task) -> ChunkResult:
     chunk = _transform(
         _WORKER["requests"], _WORKER["operation"], task, counts_only=_WORKER["counts_only"]
     )
-    if chunk.text:
-        name = os.path.join(_WORKER["folder"], str(task.number))  # noqa: PTH118
-        with open(name, "w", encoding="utf-8", errors=_ERRORS, newline="") as out:  # noqa: PTH123
-            out.write(chunk.text)
+    folder = _WORKER["folder"]
+    if chunk.text and folder:
+        name = os.path.join(folder, str(task.number))  # noqa: PTH118
+        try:
+            with open(name, "w", encoding="utf-8", errors=_ERRORS, newline="") as out:  # noqa: PTH123
+                out.write(chunk.text)
+        except OSError:  # a full disk: the text goes back with the result, as it can
+            with contextlib.suppress(OSError):
+                os.unlink(name)  # noqa: PTH108
+            return chunk
         chunk.text, chunk.output = "", name
     return chunk
 
@@ -446,11 +452,15 @@ class _Outputs:
     """
 
     def __enter__(self) -> _Outputs:
-        self.folder = tempfile.mkdtemp(prefix="meshinject-")
+        try:
+            self.folder = tempfile.mkdtemp(prefix="meshinject-")
+        except OSError:  # no writable temporary folder: texts go back with the results
+            self.folder = ""
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def read(self, chunk: ChunkResult) -> Iterator[str]:
         if not chunk.output:

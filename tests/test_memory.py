@@ -107,6 +107,18 @@ def test_a_worker_writes_its_chunk_to_a_file_and_sends_back_no_text(tmp_path: Pa
     assert not Path(sent.output).exists()  # ...then removed
 
 
+def test_a_worker_that_cannot_write_its_chunk_sends_the_text_back(tmp_path: Path) -> None:
+    request = build_request(RunOptions())
+    text = next(d.text for d in split_stream(stream(2)) if "kind: Deployment" in d.text)
+    task = parallel._Task([(text, 0, 1, 0, 1)], None, True, frozenset(), b"\x01", number=1)
+    inline = parallel._transform([request], "inject", task)
+    for folder in ("", str(tmp_path / "missing")):  # no temporary folder; cannot write
+        parallel._init_worker([request], "inject", folder, counts_only=False)
+        sent = parallel._run_chunk(task)
+        assert (sent.text, sent.output) == (inline.text, "")
+        assert list(parallel._Outputs().read(sent)) == [inline.text]
+
+
 def test_jobs_leave_no_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "CHUNK", 3000)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
@@ -125,16 +137,14 @@ import sys
 from benchmarks.generate import stream
 from meshinject import parallel
 from meshinject.api import RunOptions, build_request
-from meshinject.files.encoding import check_encoding
-from meshinject.files.documents import iter_documents
+from meshinject.files.sinks import TextSink
 from meshinject.files.source import Source
-from meshinject.stream import INTERESTING_KINDS
 
 request = build_request(RunOptions())
 source = Source.from_bytes("a.yaml", stream(6).encode())
 engine = parallel.Engine(request, "inject", 2)
-task = next(item for item in engine._items([parallel.FileJob("a.yaml", source, list)])
-            if isinstance(item, parallel._Task))
+job = parallel.FileJob("a.yaml", source, TextSink)
+task = next(item for item in engine._items([job]) if isinstance(item, parallel._Task))
 parallel._warm_up([request], "inject", task)
 before = set(sys.modules)
 parallel._transform([request], "inject", task)
