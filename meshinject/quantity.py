@@ -8,6 +8,7 @@ the same way so our output matches what the cluster would store.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,9 +62,14 @@ def parse_quantity(text: str) -> tuple[Fraction, str]:
 
 def canonical_quantity(value: str | int | float) -> str:
     """Spell a quantity the way the Kubernetes API server serialises it."""
+    return _canonical(str(value))
+
+
+@lru_cache(maxsize=4096)  # every workload repeats the same few amounts (bounded memory)
+def _canonical(text: str) -> str:
     from fractions import Fraction  # imported on use, see parse_quantity
 
-    number, fmt = parse_quantity(str(value))
+    number, fmt = parse_quantity(text)
     if number == 0:
         return "0"
     # Kubernetes rounds up to nano precision.

@@ -236,7 +236,7 @@ def transform_documents(
                     result.passed_through += 1
                 continue
             try:  # keep the events: most documents parsed here are edited (see `root`)
-                loaded = _load_checked(doc, keep_events=enabled)
+                loaded = _load_checked(doc)
             except MeshInjectError as exc:
                 result.load_errors.append((doc.index, exc))
                 enabled = False

@@ -11,6 +11,7 @@ from ruamel.yaml.error import YAMLError
 
 from meshinject.errors import InputError, Location
 from meshinject.yamltext.diff import same
+from meshinject.yamltext.edit_cache import edit_through_cache
 from meshinject.yamltext.emit import Style
 from meshinject.yamltext.loaded import LoadedDocument, load_document
 from meshinject.yamltext.masked import load_masked
@@ -55,6 +56,8 @@ def edit_document_ex(
         return doc.text, "splice"
     marker = _MARKER_PROPERTIES.match(doc.text)
     if marker is None:
+        if values:
+            return _edit_cached(doc, new_data, values)
         return _edit_body(doc, new_data, values)
     start, end = marker.span(1)
     blanked = doc.text[:start] + " " * (end - start) + doc.text[end:]
@@ -69,6 +72,23 @@ def edit_document_ex(
     if not _verified(text, new_data):
         raise InputError("cannot edit this document safely: properties on its '---' line")
     return text, path
+
+
+def _edit_cached(doc: LoadedDocument, new_data: Any, values: Sequence[str]) -> tuple[str, EditPath]:
+    """`_edit_body` through the per-shape cache of edits (`edit_cache`). The path reported
+    for a filled text is "splice": only verified splices are kept there."""
+    path: list[EditPath] = []
+
+    def splice() -> tuple[str, bool]:
+        text, taken = _edit_body(doc, new_data, values)
+        path.append(taken)
+        return text, taken == "splice"
+
+    text = edit_through_cache(doc.text, values, new_data, splice)
+    if path:
+        return text, path[0]
+    EDIT_PATHS["splice"] += 1
+    return text, "splice"
 
 
 def _edit_body(

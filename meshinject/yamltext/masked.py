@@ -84,12 +84,12 @@ class _Slot:
 
 
 @dataclass(frozen=True, slots=True)
-class _Shape:
+class Shape:
     data: Any  # the masked text's data (placeholders in some strings)
     slots: tuple[_Slot, ...]  # values first, then keys, deepest first
 
 
-_SHAPES: OrderedDict[str, _Shape | None] = OrderedDict()
+_SHAPES: OrderedDict[str, Shape | None] = OrderedDict()
 _SEEN: OrderedDict[int, None] = OrderedDict()  # hashes of masked texts seen once
 
 
@@ -142,25 +142,17 @@ def load_masked(text: str, values: Sequence[str], *, private: bool = False) -> A
     it (for comparisons); `private=True` gives a copy of its own. Raises like
     `load_document` does.
     """
-    if not values or _PRIVATE.search(text) is not None:
+    masking = mask(text, values)
+    if masking is None:
         return load_document(text).data
-    masked = text
-    fill: dict[str, str] = {}
-    for index, value in sorted(enumerate(values), key=lambda pair: -len(pair[1])):
-        placeholder = chr(_FIRST + index)
-        replaced = masked.replace(value, placeholder)
-        if len(replaced) != len(masked):  # values are longer than their placeholder
-            masked = replaced
-            fill[placeholder] = value
-    if not fill:
-        return load_document(text).data
+    masked, fill = masking
     if masked in _SHAPES:
         _SHAPES.move_to_end(masked)
         shape = _SHAPES[masked]
         if shape is not None:
             try:
                 return _filled(shape, fill, private)
-            except _Unfillable:
+            except Unfillable:
                 pass
         return load_document(text).data
     data = load_document(text).data
@@ -170,11 +162,11 @@ def load_masked(text: str, values: Sequence[str], *, private: bool = False) -> A
         if len(_SEEN) > MAX_SEEN:
             _SEEN.popitem(last=False)
         return data
-    shape = _shape(masked)
+    shape = shape_of(masked)
     try:
         if shape is not None and not same(_filled(shape, fill, private=False), data):
             shape = None  # never expected: the argument above failed on this shape
-    except _Unfillable:
+    except Unfillable:
         pass
     _SHAPES[masked] = shape
     if len(_SHAPES) > MAX_SHAPES:
@@ -182,7 +174,40 @@ def load_masked(text: str, values: Sequence[str], *, private: bool = False) -> A
     return data
 
 
-class _Unfillable(Exception):
+def mask(text: str, values: Sequence[str]) -> tuple[str, dict[str, str]] | None:
+    """`text` with `values` replaced by placeholders (longest first), and the map from
+    each placeholder used to its value; None when no value occurs in `text` or `text`
+    already holds a private-use character (point 1 of the module's argument)."""
+    if not values or _PRIVATE.search(text) is not None:
+        return None
+    masked = text
+    fill: dict[str, str] = {}
+    for index, value in sorted(enumerate(values), key=lambda pair: -len(pair[1])):
+        placeholder = chr(_FIRST + index)
+        replaced = masked.replace(value, placeholder)
+        if len(replaced) != len(masked):  # values are longer than their placeholder
+            masked = replaced
+            fill[placeholder] = value
+    return (masked, fill) if fill else None
+
+
+def mask_like(text: str, fill: dict[str, str]) -> str | None:
+    """`text` masked with the placeholders of an earlier `mask` (same order, so just as
+    invertible); None if `text` holds a private-use character."""
+    if _PRIVATE.search(text) is not None:
+        return None
+    for placeholder, value in sorted(fill.items(), key=lambda pair: -len(pair[1])):
+        text = text.replace(value, placeholder)
+    return text
+
+
+def unmask(masked: str, fill: dict[str, str]) -> str:
+    """The text `masked` stands for: every placeholder replaced by its value."""
+    put = fill.__getitem__
+    return _PRIVATE.sub(lambda m: put(m.group()), masked)
+
+
+class Unfillable(Exception):
     """A value cannot go where its placeholder is: a `:` in a flow plain scalar, or a key
     the parser would not take (a duplicate, a null, an over-long one)."""
 
@@ -190,7 +215,13 @@ class _Unfillable(Exception):
 _MAX_KEY = 1000  # libyaml refuses simple keys over 1024 characters
 
 
-def _filled(shape: _Shape, fill: dict[str, str], private: bool) -> Any:
+def filled(shape: Shape, fill: dict[str, str]) -> Any:
+    """The shape's data with the values of `fill` in, sharing with the cache what no
+    value changes (read it, never change it). Raises Unfillable."""
+    return _filled(shape, fill, private=False)
+
+
+def _filled(shape: Shape, fill: dict[str, str], private: bool) -> Any:
     """The shape's data with the values in; shared with the cache unless `private` (then
     only the collections on the way to a slot are copied: copy on write)."""
     data = clone(shape.data) if private else _copied_paths(shape)
@@ -199,11 +230,11 @@ def _filled(shape: _Shape, fill: dict[str, str], private: bool) -> Any:
     for slot in shape.slots:
         text = sub(lambda m: put(m.group()), slot.masked)
         if slot.flow_plain and ":" in text:
-            raise _Unfillable
+            raise Unfillable
         value = resolve_plain(text) if slot.plain else text
         if slot.key:
             if slot.span + len(text) - len(slot.masked) > _MAX_KEY:
-                raise _Unfillable  # the filled key may be too long for the parser
+                raise Unfillable  # the filled key may be too long for the parser
             data = _renamed(data, slot, _key(value, text))
             continue
         if not slot.path:
@@ -215,7 +246,7 @@ def _filled(shape: _Shape, fill: dict[str, str], private: bool) -> Any:
     return data
 
 
-def _copied_paths(shape: _Shape) -> Any:
+def _copied_paths(shape: Shape) -> Any:
     """A copy of the shape's data that shares everything no slot writes into."""
     root: Any = shape.data
     if not isinstance(root, dict | list):
@@ -243,7 +274,7 @@ def _key(value: Any, text: str) -> str:
     try:
         return key_string(value, 1, 1)
     except MeshInjectError:
-        raise _Unfillable from None
+        raise Unfillable from None
 
 
 def _renamed(data: Any, slot: _Slot, key: str) -> Any:
@@ -253,7 +284,7 @@ def _renamed(data: Any, slot: _Slot, key: str) -> Any:
     for step in slot.path:
         parent, mapping = mapping, mapping[step]
     if key in mapping:
-        raise _Unfillable  # a duplicate key: the parser says so
+        raise Unfillable  # a duplicate key: the parser says so
     renamed = {(key if k == slot.masked else k): v for k, v in mapping.items()}
     if parent is None:
         return renamed
@@ -261,7 +292,7 @@ def _renamed(data: Any, slot: _Slot, key: str) -> Any:
     return data
 
 
-def _shape(masked: str) -> _Shape | None:
+def shape_of(masked: str) -> Shape | None:
     """The masked text's data and where its placeholders are; None if not cacheable."""
     events: list[Any] = []
     try:
@@ -323,7 +354,7 @@ def _shape(masked: str) -> _Shape | None:
             if stack and stack[-1][0] == ev.MAPPING_START:
                 stack[-1][2] = None
     keys.sort(key=lambda slot: -len(slot.path))
-    return _Shape(data, (*slots, *keys))
+    return Shape(data, (*slots, *keys))
 
 
 _KEY: Any = object()
