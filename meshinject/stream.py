@@ -24,7 +24,13 @@ from meshinject.inject.document import (
 )
 from meshinject.inject.kinds import LIST_KINDS, WORKLOAD_KINDS
 from meshinject.policy.namespaces import namespaces_in_document
-from meshinject.yamltext import RawDocument, first_content_line, load_document, sniff_kind
+from meshinject.yamltext import (
+    LoadedDocument,
+    RawDocument,
+    first_content_line,
+    load_document,
+    sniff_kind,
+)
 from meshinject.yamltext.diff import same
 from meshinject.yamltypes import yaml_type_name
 
@@ -126,10 +132,21 @@ class StreamScan:
         return request.with_namespaces(self.namespaces)
 
 
-def _load_checked(doc: RawDocument, *, keep_events: bool = False) -> Any:
-    """Parse a document that must be a mapping (or empty); MeshInjectError otherwise."""
+def _load_checked(doc: RawDocument, *, shaped: bool = False) -> Any:
+    """Parse a document that must be a mapping (or empty); MeshInjectError otherwise.
+
+    `shaped`: through `load_masked` (parsed once per shape of document, the strings that
+    vary filled in: the same data, see meshinject/yamltext/masked.py), for the documents
+    pass 2 injects; the position tree is built from a parse only if an edit needs it."""
     try:
-        loaded = load_document(doc.text, keep_events=keep_events)
+        if shaped:
+            from meshinject.inject.shape_values import text_values
+            from meshinject.yamltext.masked import load_masked
+
+            data = load_masked(doc.text, text_values(doc.text), private=True)
+            loaded = LoadedDocument(doc.text, data)
+        else:
+            loaded = load_document(doc.text)
     except MeshInjectError as exc:
         raise _located(exc, doc) from None
     data = loaded.data
@@ -236,7 +253,7 @@ def transform_documents(
                     result.passed_through += 1
                 continue
             try:  # keep the events: most documents parsed here are edited (see `root`)
-                loaded = _load_checked(doc)
+                loaded = _load_checked(doc, shaped=True)
             except MeshInjectError as exc:
                 result.load_errors.append((doc.index, exc))
                 enabled = False

@@ -11,6 +11,7 @@ environment values and resource amounts.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from meshinject.yamltext.masked import safe_values
@@ -63,3 +64,19 @@ def _container(container: dict[str, Any], found: list[object]) -> None:
 
 def _dicts(items: Any) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+# Lines whose scalar usually differs between workloads of one shape: names, namespaces,
+# labels, images, environment values, amounts, paths. Only a guess from the text (the
+# data is not read yet): which strings are masked never changes a parse (see masked.py).
+_VARYING_LINE = re.compile(
+    r"^[ \t-]*(?:name|namespace|app|version|image|serviceAccountName|value|cpu|memory"
+    r"|mountPath|claimName|secretName|app\.kubernetes\.io/[a-z]+)[ \t]*:[ \t]+([^\n#]+)",
+    re.MULTILINE,
+)
+
+
+def text_values(text: str) -> list[str]:
+    """The maskable strings of a document's text, found without parsing it (for parsing
+    an input document through `load_masked`), in text order."""
+    return safe_values(value.strip(" \t\r'\"") for value in _VARYING_LINE.findall(text))
