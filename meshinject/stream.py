@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from meshinject.desired_state import desired_data
 from meshinject.errors import InputError, Location, MeshInjectError
+from meshinject.inject import document_cache
 from meshinject.inject.document import (
     DocumentResult,
     InjectionRequest,
@@ -260,45 +261,83 @@ def transform_documents(
                 continue
         if not enabled:
             continue
-        source = _reinjection_source(loaded, request) if operation == "inject" else loaded
-        try:
-            doc_result = transform(source.data, request)
-        except MeshInjectError as exc:
-            result.errors.append(_located(_with_node_position(exc, loaded), doc))
-            out.append(doc.text)
+        found = (
+            document_cache.lookup(doc.text, loaded.data, request)
+            if transform is inject_document
+            else None
+        )
+        if found is not None and found.injected is not None:
+            _take(found.injected, doc.text, result, out)
             continue
-        for report in doc_result.workloads:
-            if report.error is not None:  # the report and the stream share the error
-                report.error = _located(_with_node_position(report.error, loaded), doc)
-                result.errors.append(report.error)
-        result.workloads.extend(doc_result.workloads)
-        if not doc_result.workloads:
-            result.passed_through += 1
-        target, edited = doc_result.data, source
-        if source is not loaded:  # re-injection: the desired state may differ from the file
-            target = desired_data(loaded.data, doc_result, request)
-            if same(target, loaded.data):
-                out.append(doc.text)  # nothing changes (same config, or sidecars kept)
-                continue
-        elif not doc_result.changed:
-            out.append(doc.text)  # nothing to do
-            continue
-        if same(target, edited.data):
-            new_text = edited.text  # policy says no sidecar: the file loses the one it had
-        else:
-            try:
-                new_text = _edit(edited, target, doc.text)
-            except MeshInjectError as exc:
-                result.errors.append(_located(exc, doc))
-                out.append(doc.text)
-                continue
-        out.append(new_text)
-        if new_text != doc.text:
-            result.changed = True
-            for report in doc_result.workloads:
-                report.changed = report.outcome in ("injected", "removed")
+        workloads = _transform_one(
+            doc, loaded, request, operation=operation, transform=transform, result=result, out=out
+        )
+        if found is not None and workloads is not None:
+            document_cache.remember(found, out[-1], workloads)
     result.text = "".join(out)
     return result
+
+
+def _take(injected: Any, original: str, result: ChunkResult, out: list[str]) -> None:
+    """A document's injection from the cache (`document_cache`): its text and reports."""
+    result.workloads.extend(injected.reports)
+    if not injected.reports:
+        result.passed_through += 1
+    out.append(injected.text)
+    if injected.text != original:
+        result.changed = True
+
+
+def _transform_one(
+    doc: RawDocument,
+    loaded: Any,
+    request: InjectionRequest,
+    *,
+    operation: Operation,
+    transform: Callable[[Any, InjectionRequest], DocumentResult],
+    result: ChunkResult,
+    out: list[str],
+) -> list[WorkloadReport] | None:
+    """Inject (or uninject) one parsed document into `out` and `result`; its workloads'
+    reports, or None when an error was reported for it."""
+    source = _reinjection_source(loaded, request) if operation == "inject" else loaded
+    try:
+        doc_result = transform(source.data, request)
+    except MeshInjectError as exc:
+        result.errors.append(_located(_with_node_position(exc, loaded), doc))
+        out.append(doc.text)
+        return None
+    for report in doc_result.workloads:
+        if report.error is not None:  # the report and the stream share the error
+            report.error = _located(_with_node_position(report.error, loaded), doc)
+            result.errors.append(report.error)
+    result.workloads.extend(doc_result.workloads)
+    if not doc_result.workloads:
+        result.passed_through += 1
+    target, edited = doc_result.data, source
+    if source is not loaded:  # re-injection: the desired state may differ from the file
+        target = desired_data(loaded.data, doc_result, request)
+        if same(target, loaded.data):
+            out.append(doc.text)  # nothing changes (same config, or sidecars kept)
+            return doc_result.workloads
+    elif not doc_result.changed:
+        out.append(doc.text)  # nothing to do
+        return doc_result.workloads
+    if same(target, edited.data):
+        new_text = edited.text  # policy says no sidecar: the file loses the one it had
+    else:
+        try:
+            new_text = _edit(edited, target, doc.text)
+        except MeshInjectError as exc:
+            result.errors.append(_located(exc, doc))
+            out.append(doc.text)
+            return None
+    out.append(new_text)
+    if new_text != doc.text:
+        result.changed = True
+        for report in doc_result.workloads:
+            report.changed = report.outcome in ("injected", "removed")
+    return doc_result.workloads
 
 
 def finish_stream(scan: StreamScan, chunks: Iterable[ChunkResult]) -> StreamResult:
