@@ -258,8 +258,9 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
         return True
 
     order = ANNOTATION_ORDER + tuple(k for k in injected_annotations if k not in ANNOTATION_ORDER)
-    # Injection writes the overrides as JSON text; any other value (a user's `null`) is theirs.
-    anywhere = frozenset([STATUS, OVERRIDES] if isinstance(ann.get(OVERRIDES), str) else [STATUS])
+    # Injection writes the overrides as the JSON text of an object; any other value (a
+    # user's `null`, `'true'`) is theirs.
+    anywhere = frozenset([STATUS, OVERRIDES] if _json_object(ann.get(OVERRIDES)) else [STATUS])
     added = _trailing_additions(ann, order, our_annotation, anywhere)
     # istioctl sorts Istio's keys in among the user's (Go writes maps sorted), so they are
     # not a tail; meshinject's own output never has sorted annotations (it appends
@@ -403,6 +404,16 @@ def _keep_order(spec: dict[str, Any], model: Any) -> None:
     items = sorted(spec.items(), key=lambda item: rank.get(item[0], len(rank)))
     spec.clear()
     spec.update(items)
+
+
+def _json_object(value: Any) -> bool:
+    """Whether `value` is the JSON text of an object (what injection writes)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return isinstance(json.loads(value), dict)
+    except ValueError:
+        return False
 
 
 def _restore_overridden(spec: dict[str, Any], overrides: dict[str, Any]) -> None:

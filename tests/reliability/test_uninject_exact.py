@@ -353,6 +353,16 @@ def test_R8_a_users_own_null_overrides_annotation_stays() -> None:
     assert again == injected(original)
 
 
+@pytest.mark.parametrize("value", ["'true'", "plain words", "'[1, 2]'"])
+def test_R8_a_users_own_overrides_annotation_that_is_no_json_object_stays(value: str) -> None:
+    # Injection writes `proxy.istio.io/overrides` only as the JSON text of an object; any
+    # other text under that name is the user's (found by the fuzz property).
+    meta = f"  annotations:\n    proxy.istio.io/overrides: {value}\n"
+    original = POD.format(meta=meta, spec="")
+    assert round_trip(original)[0] == original
+    assert injected(round_trip(original)[0]) == injected(original)
+
+
 @pytest.mark.parametrize("style", ["minimal", "istio"])
 def test_R9_a_users_empty_init_containers_stay_when_the_template_adds_none(style: str) -> None:
     # The gateway template adds no init container; the user's `initContainers: []` is
