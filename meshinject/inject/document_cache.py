@@ -12,7 +12,7 @@ shape its own strings filled into them, without injecting it.
 Why the filled text and reports are what injecting the document would give:
 
 1. Which strings, and where (checked per shape). Only strings at these places are
-   masked (`_opaque`): `metadata.name` and `metadata.namespace` of the workload, the
+   masked (`_opaque_path`): `metadata.name` and `metadata.namespace` of the workload, the
    values of the `app`, `version` and `app.kubernetes.io/*` labels (of the workload, its
    selector and its pod template), `serviceAccountName`, and of containers not named like
    Istio's own: `image`, env `value`, `volumeMounts[].mountPath`, and the names of
@@ -33,12 +33,14 @@ Why the filled text and reports are what injecting the document would give:
    owner's name is cut at a hash) and documents injected before (re-injection compares
    with the previous injection). Every filled value must be a string (a value that reads
    as a number or boolean in one document is not the same shape).
-3. Two witnesses per shape. A shape is kept only after two documents of it with
-   different strings were injected for real and gave the same masked text and the same
-   masked reports: a string that steered anything, or that also occurs in text injection
-   writes on its own (a constant), shows up as a difference. (Strings every workload of
-   the shape shares, such as `app.kubernetes.io/part-of: shop`, are witnessed only by
-   point 2.)
+3. Two witnesses per place. A document is filled in only where its strings differ from
+   the first document's in places a second document already confirmed: one with another
+   string there that, injected for real, gave the same masked text and masked reports. A
+   string that steered anything, or that also occurs in text injection writes on its own
+   (the `istio-proxy` container's name when a service account is called `istio-proxy`),
+   shows up as a difference and its place stays unconfirmed; strings every workload of
+   the shape shares (`app.kubernetes.io/part-of: shop`) need no confirmation, since they
+   are the first document's.
 4. The bytes. Masking is invertible (`masked`, argument 1): filling a document's strings
    into the masked text of its shape gives its own text back, and into the masked
    injected text gives the injected text with its strings, except where the splice would
@@ -56,7 +58,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from meshinject.inject.kinds import WORKLOAD_KINDS, pod_paths
@@ -86,20 +88,25 @@ class Injected:
 @dataclass(slots=True)
 class _Shape:
     paths: tuple[tuple[str | int, ...], ...]  # where the placeholders are, in the data
-    witness: Injected | None = None  # the first document's injection, masked
-    witness_fill: dict[str, str] | None = None
-    injected: Injected | None = None  # kept once a second document agreed
+    injected: Injected  # the first document's injection, masked
+    first: dict[str, str]  # the first document's strings
+    # Placeholders a second document with another string there confirmed (point 3);
+    # until then a later document must hold the first document's string in them.
+    varying: set[str] = field(default_factory=set)
     # The injected text's scalars that hold placeholders, and the emitter's view of each
     # as the first document filled it (`edit_cache.style_of`, point 4).
     scalars: tuple[str, ...] = ()
     styles: tuple[Style, ...] = ()
 
 
-_SHAPES: OrderedDict[str, _Shape | None] = OrderedDict()
+# Keyed by the run (its request: another run may inject the same text otherwise) and the
+# masked text.
+_SHAPES: OrderedDict[tuple[int, str], _Shape | None] = OrderedDict()
 
 
 def clear_cache() -> None:
     _SHAPES.clear()
+    _RUNS.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +114,7 @@ class Lookup:
     """A document's place in the cache: its masked text and strings, and the injection
     when its shape is known (`injected`, the strings filled in)."""
 
-    masked: str
+    key: tuple[int, str]  # the run's request and the masked text
     fill: dict[str, str]
     injected: Injected | None
 
@@ -126,18 +133,19 @@ def lookup(text: str, data: Any, request: InjectionRequest) -> Lookup | None:
     if masking is None:
         return None
     masked, fill = masking
-    if masked not in _SHAPES:
-        return Lookup(masked, fill, None)
-    _SHAPES.move_to_end(masked)
-    shape = _SHAPES[masked]
+    key = (id(request), masked)
+    if key not in _SHAPES:
+        return Lookup(key, fill, None)
+    _SHAPES.move_to_end(key)
+    shape = _SHAPES[key]
     if shape is None or not _strings_at(data, shape.paths):
         return None
-    if shape.injected is None:
-        return Lookup(masked, fill, None)
+    if any(p not in shape.varying and fill[p] != v for p, v in shape.first.items()):
+        return Lookup(key, fill, None)  # a string no witness varied: injected for real
     for scalar, style in zip(shape.scalars, shape.styles, strict=True):
         if style_of(mk.unmask(scalar, fill)) != style:
-            return Lookup(masked, fill, None)  # written in another style: injected for real
-    return Lookup(masked, fill, _unmasked(shape.injected, fill))
+            return Lookup(key, fill, None)  # written in another style: injected for real
+    return Lookup(key, fill, _unmasked(shape.injected, fill))
 
 
 def remember(found: Lookup, text: str, reports: Sequence[WorkloadReport]) -> None:
@@ -145,30 +153,43 @@ def remember(found: Lookup, text: str, reports: Sequence[WorkloadReport]) -> Non
     if found.injected is not None:
         return
     injected = _masked(text, reports, found.fill)
-    shape = _SHAPES.get(found.masked)
+    shape = _SHAPES.get(found.key)
     if shape is None:
-        if found.masked in _SHAPES or injected is None:
-            _SHAPES[found.masked] = None
+        if found.key in _SHAPES or injected is None:
+            _SHAPES[found.key] = None
             return
-        paths = _placeholder_paths(found.masked)
-        _SHAPES[found.masked] = None if paths is None else _Shape(paths, injected, found.fill)
+        _SHAPES[found.key] = _first_witness(found, injected)
         if len(_SHAPES) > MAX_SHAPES:
             _SHAPES.popitem(last=False)
         return
-    if shape.injected is not None or shape.witness_fill is None:
-        return
-    if all(found.fill[p] == v for p, v in shape.witness_fill.items()):
-        return  # the same strings as the first document: no second witness yet
-    if injected is None or injected != shape.witness:
-        _SHAPES[found.masked] = None  # something depends on the strings: never cached
-        return
+    if injected == shape.injected:
+        shape.varying.update(p for p, v in shape.first.items() if found.fill[p] != v)
+    elif not _style_differs(shape, found.fill) and any(
+        found.fill[p] != shape.first[p] for p in shape.varying
+    ):
+        # Another injection although only confirmed places (and maybe unconfirmed ones)
+        # differ and every scalar keeps its style: never cached, to be safe.
+        _SHAPES[found.key] = None
+    # Otherwise an unconfirmed place steers (or collides with text injection writes
+    # itself): it stays unconfirmed, and only documents with the first string there are
+    # filled in.
+
+
+def _first_witness(found: Lookup, injected: Injected) -> _Shape | None:
+    paths = _placeholder_paths(found.key[1])
     written = mk.shape_of(injected.text)
-    if written is None:
-        _SHAPES[found.masked] = None
-        return
-    shape.scalars = tuple(slot.masked for slot in written.slots)
-    shape.styles = tuple(style_of(mk.unmask(m, shape.witness_fill)) for m in shape.scalars)
-    shape.injected, shape.witness, shape.witness_fill = injected, None, None
+    if paths is None or written is None:
+        return None
+    scalars = tuple(slot.masked for slot in written.slots)
+    styles = tuple(style_of(mk.unmask(m, found.fill)) for m in scalars)
+    return _Shape(paths, injected, found.fill, set(), scalars, styles)
+
+
+def _style_differs(shape: _Shape, fill: dict[str, str]) -> bool:
+    return any(
+        style_of(mk.unmask(scalar, fill)) != style
+        for scalar, style in zip(shape.scalars, shape.styles, strict=True)
+    )
 
 
 _RUNS: dict[int, tuple[InjectionRequest, bool]] = {}  # the request kept: its id stays its own
@@ -179,8 +200,8 @@ def _cacheable_run(request: InjectionRequest) -> bool:
     known = _RUNS.get(id(request))
     if known is not None and known[0] is request:
         return known[1]
-    if len(_RUNS) > 64:
-        _RUNS.clear()
+    if len(_RUNS) > 64:  # ids of requests no longer kept may come back: forget their shapes
+        clear_cache()
     answer = (
         request.policy.mode == "manual"
         and not request.namespaces

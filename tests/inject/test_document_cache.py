@@ -238,6 +238,17 @@ _PLAIN_SHAPE = {
     RunOptions(),
     [[f"{s}-{i}" if s != "ver" else ("web" if i < 3 else "1e3") for s in _SLOTS] for i in range(4)],
 )
+# Found by this test: two workloads whose service account is `istio-proxy` (the sidecar's
+# own name, so its masked injection masks the sidecar's name too) must not make a third
+# one's `web` rename the sidecar.
+@example(
+    _PLAIN_SHAPE,
+    RunOptions(),
+    [
+        [f"{s}-{i}" if s != "sa" else ("istio-proxy" if i < 2 else "web") for s in _SLOTS]
+        for i in range(4)
+    ],
+)
 def test_a_stream_injected_through_the_cache_is_the_stream_injected_without_it(
     shape: dict[str, Any], options: RunOptions, documents: list[list[str]]
 ) -> None:
@@ -297,3 +308,20 @@ def test_workloads_of_one_shape_are_filled_in_after_two_real_injections() -> Non
         assert cached == _outcome(text, RunOptions())
     assert "svc-4" in cached[0]
     assert "ISTIO_META_WORKLOAD_NAME" in cached[0]
+
+
+def test_a_run_never_fills_in_what_another_run_injected() -> None:
+    """The same stream injected with other settings (a later run in the same process, as
+    in the library or the kustomize plugin) is injected for real, not filled in."""
+    text = "".join(
+        "---\n" + _document(_PLAIN_SHAPE, [f"{slot}-{index}" for slot in _SLOTS])
+        for index in range(4)
+    )
+    document_cache.clear_cache()
+    debug = RunOptions(set_args=("values.global.proxy.logLevel=debug",))
+    first = _outcome(text, RunOptions())
+    second = _outcome(text, debug)
+    assert "--proxyLogLevel=debug" in second[0]
+    assert "--proxyLogLevel=debug" not in first[0]
+    with mock.patch.object(document_cache, "lookup", return_value=None):
+        assert second == _outcome(text, debug)
