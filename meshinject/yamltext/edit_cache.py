@@ -133,11 +133,7 @@ def edit_through_cache(
     edited, keep = splice()
     if masked in _EDITS:  # a shape found not fillable: spliced every time
         return edited
-    seen = hash(masked)
-    if seen not in _SEEN:
-        _SEEN[seen] = None
-        if len(_SEEN) > MAX_SEEN:
-            _SEEN.popitem(last=False)
+    if not mk.seen_before(_SEEN, masked, MAX_SEEN):
         return edited
     _EDITS[masked] = _entry(edited, fill, new_data) if keep else None
     if len(_EDITS) > MAX_EDITS:

@@ -156,11 +156,7 @@ def load_masked(text: str, values: Sequence[str], *, private: bool = False) -> A
                 pass
         return load_document(text).data
     data = load_document(text).data
-    seen = hash(masked)
-    if seen not in _SEEN:
-        _SEEN[seen] = None
-        if len(_SEEN) > MAX_SEEN:
-            _SEEN.popitem(last=False)
+    if not seen_before(_SEEN, masked, MAX_SEEN):
         return data
     shape = shape_of(masked)
     try:
@@ -172,6 +168,19 @@ def load_masked(text: str, values: Sequence[str], *, private: bool = False) -> A
     if len(_SHAPES) > MAX_SHAPES:
         _SHAPES.popitem(last=False)
     return data
+
+
+def seen_before(seen: OrderedDict[int, None], masked: str, limit: int) -> bool:
+    """Whether `masked` is in `seen` (by hash); if not, it is noted there (the oldest go
+    past `limit`). Caches build a shape on its second sighting, so that a document unlike
+    any other costs only its masking."""
+    key = hash(masked)
+    if key in seen:
+        return True
+    seen[key] = None
+    if len(seen) > limit:
+        seen.popitem(last=False)
+    return False
 
 
 def mask(text: str, values: Sequence[str]) -> tuple[str, dict[str, str]] | None:
