@@ -3,7 +3,7 @@
 A stream of workloads built from one template gets the same edit in every document:
 the sidecar goes into the same place of texts that differ only in a dozen strings
 (names, namespaces, images, versions). `edit_document` asks this cache first; on a miss
-it splices and verifies as always, and the second document of a shape leaves its edited
+it splices and verifies as always, and the third document of a shape leaves its edited
 text here, its strings replaced by placeholders (`masked.mask`, the strings being
 `shape_values` of the document). A later document whose masked text is the same gets
 that edited text with its own strings put back.
@@ -59,8 +59,10 @@ from meshinject.yamltext.diff import same
 from meshinject.yamltext.emit import literal_ok, plain_ok, single_quote_ok
 from meshinject.yamltext.resolve import retyped
 
-# Edits kept per process (least recently used go first); an edit is kept the second
-# time its masked text is seen, so documents unlike any other cost only the masking.
+# Edits kept per process (least recently used go first). An edit is kept the third time
+# its masked text is seen: documents unlike any other cost only the masking, and in a run
+# where `inject.document_cache` fills workloads in, each shape is edited only twice (its
+# two witnesses), so no edit is kept that would never be used.
 MAX_EDITS = 256
 MAX_SEEN = 4096
 
@@ -77,11 +79,13 @@ class _Edit:
 
 _EDITS: OrderedDict[str, _Edit | None] = OrderedDict()
 _SEEN: OrderedDict[int, None] = OrderedDict()
+_SEEN_TWICE: OrderedDict[int, None] = OrderedDict()
 
 
 def clear_cache() -> None:
     _EDITS.clear()
     _SEEN.clear()
+    _SEEN_TWICE.clear()
 
 
 _STYLES: dict[str, Style] = {}
@@ -133,7 +137,9 @@ def edit_through_cache(
     edited, keep = splice()
     if masked in _EDITS:  # a shape found not fillable: spliced every time
         return edited
-    if not mk.seen_before(_SEEN, masked, MAX_SEEN):
+    if not mk.seen_before(_SEEN, masked, MAX_SEEN) or not mk.seen_before(
+        _SEEN_TWICE, masked, MAX_SEEN
+    ):
         return edited
     _EDITS[masked] = _entry(edited, fill, new_data) if keep else None
     if len(_EDITS) > MAX_EDITS:

@@ -1,6 +1,6 @@
 """The per-shape cache of edits: a filled-in edit is the splice's text, byte for byte.
 
-`edit_document` keeps the edit of the second document of a shape (its strings masked)
+`edit_document` keeps the edit of the third document of a shape (its strings masked)
 and fills the strings of later documents of that shape into it. Whatever the strings
 (names, numbers, booleans, timestamps, `a:b`, paths) and wherever they land (keys, plain,
 quoted, block and flow scalars, new mappings and lists, replaced scalars), the answer
@@ -113,7 +113,7 @@ def test_a_filled_edit_is_the_splice_byte_for_byte(
 def test_documents_of_one_shape_are_filled_in_not_spliced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first two documents of a shape are spliced (the second one's edit is kept);
+    """The first three documents of a shape are spliced (the third one's edit is kept);
     every later one is filled in, and reads the same as its splice."""
     edit_cache.clear_cache()
     spliced: list[str] = []
@@ -129,7 +129,7 @@ def test_documents_of_one_shape_are_filled_in_not_spliced(
         new = _edit(load_document(text).data, values, 0)
         edited = edit_document(load_document(text), new, values=safe_values(values))
         assert edited == _splice(text, new)
-    assert len(spliced) == 2
+    assert len(spliced) == 3
 
 
 def test_a_document_whose_new_data_differs_from_its_shape_is_spliced() -> None:
