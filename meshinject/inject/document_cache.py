@@ -124,7 +124,7 @@ def lookup(text: str, data: Any, request: InjectionRequest) -> Lookup | None:
     if not _cacheable_run(request) or not isinstance(data, dict) or _STATUS in text:
         return None
     kind = data.get("kind")
-    if kind not in WORKLOAD_KINDS or kind == "Pod":
+    if kind.__class__ is not str or kind not in WORKLOAD_KINDS or kind == "Pod":
         return None
     values = _opaque_values(data, kind)
     if not values:
@@ -254,7 +254,7 @@ def _opaque_values(data: dict[str, Any], kind: str) -> list[str]:
         _name(pod_spec.get("serviceAccountName"), found)
         for field in ("initContainers", "containers"):
             for container in _dicts(pod_spec.get(field)):
-                if container.get("name") in _ISTIO_CONTAINERS:
+                if not _app_container(container):
                     continue
                 _value(container.get("image"), found)
                 for variable in _dicts(container.get("env")):
@@ -293,6 +293,12 @@ def _labels(labels: Any, found: list[str]) -> None:
         for key, value in labels.items():
             if key in _LABELS or key.startswith("app.kubernetes.io/"):
                 _name(value, found)
+
+
+def _app_container(container: dict[str, Any]) -> bool:
+    """A container with a name (a string) that is not one of Istio's own."""
+    name = container.get("name")
+    return name.__class__ is str and name not in _ISTIO_CONTAINERS
 
 
 def _dicts(items: Any) -> list[dict[str, Any]]:
@@ -355,7 +361,7 @@ def _opaque_path(
         return (rest[2], rest[3]) in _VOLUME_NAMES
     if len(rest) >= 3 and rest[0] in ("initContainers", "containers"):
         container = _at(data, (*spec_path, rest[0], rest[1]))
-        if not isinstance(container, dict) or container.get("name") in _ISTIO_CONTAINERS:
+        if not isinstance(container, dict) or not _app_container(container):
             return False
         tail = rest[2:]
         return (
