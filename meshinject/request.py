@@ -236,13 +236,19 @@ class RevisionSettings:
             self._built[revision] = settings
         return settings
 
-    def __getstate__(self) -> dict[str, Any]:
-        """The settings of every config are built first (every revision resolves to one of
-        them), and the configs (pydantic models) are pickled apart, as bytes: loading a
-        copy needs neither pydantic nor the config models until `configs` is read."""
+    def every_settings(self) -> list[InjectSettings]:
+        """The settings of every config: every revision resolves to one of them (built
+        here if not yet; a copy loaded from the start-up cache has them all)."""
         for key in (*self._names, None):
             if key not in self._by_config:
                 self(key if key is not None else _NO_REVISION)
+        return list(self._by_config.values())
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The settings of every config are built first (`every_settings`), and the
+        configs (pydantic models) are pickled apart, as bytes: loading a copy needs
+        neither pydantic nor the config models until `configs` is read."""
+        self.every_settings()
         state = dict(self.__dict__)
         if self._pickled is None:
             state["_pickled"] = pickle.dumps(

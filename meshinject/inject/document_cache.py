@@ -219,8 +219,9 @@ def _plain_revisions(settings_for_revision: Any) -> bool:
 
     if not isinstance(settings_for_revision, RevisionSettings):
         return False
-    configs = [*settings_for_revision.configs.values(), settings_for_revision.fallback]
-    return all(_plain_settings(c.injector.templates, c.mesh_dict()) for c in configs)
+    return all(
+        _plain_settings(s.custom_templates, s.mesh) for s in settings_for_revision.every_settings()
+    )
 
 
 def _plain_settings(templates: Any, mesh: Any) -> bool:
