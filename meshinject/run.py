@@ -168,7 +168,10 @@ def processed(
             finally:
                 job.source.release()
     built = requests.built
-    if operation == "inject":  # Namespace objects in any input apply to the whole run
+    # Namespace objects in any input apply to the whole run. One input needs no look ahead:
+    # its own pass 1 (`scan_documents`) finds the same Namespaces and its documents get
+    # them the same way (`request.with_namespaces`), without this extra read of the file.
+    if operation == "inject" and len(files) > 1:
         from meshinject.run_namespaces import declared_namespaces
 
         found = declared_namespaces((job.source for job in files), built[0])

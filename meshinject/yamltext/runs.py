@@ -37,7 +37,12 @@ How the scan stays cheap (none of it changes which lines are tokens):
   `re` rejects the other lines (almost all of them) at their first character.
 * A document start's test tries first the common case, a key line right after `---`
   (`apiVersion: v1`), which the full test (comments and blank lines, quoted keys) would
-  also accept: the alternation accepts exactly what the full test accepts.
+  also accept: the alternation accepts exactly what the full test accepts. Likewise a
+  kind line's test tries first `kind: Name` and a newline, which the full test accepts
+  when Name is not excluded (an excluded word followed by the newline is Name itself,
+  as Name is all letters and digits): the same words are excluded either way. The
+  common case reads the key with `[^:#\n]*+`, which never gives back a character the
+  `:` after it could match (it matches no `:`), so it matches what `[^:#\n]*` does.
 * The names a kind line must not have are matched as a trie (one branch per first
   letter), which accepts the same words as their plain alternation.
 * The quote tests first look for a quote character at all (a `memchr`), and are skipped
@@ -94,11 +99,12 @@ def _patterns(interesting: frozenset[str], binary: bool) -> tuple[re.Pattern[Any
     """
     excluded = _trie({*interesting, *_NOT_STRINGS.split("|")})
     good_kind = (
-        rf"ind[ \t]*:[ \t]+(?!{excluded}(?:[ \t\r\n]|\Z))[A-Za-z][A-Za-z0-9]*"
-        r"(?:[ \t]+#[^\n]*)?[ \t]*\r?\n"
+        rf"ind(?:: (?!{excluded}\n)[A-Za-z][A-Za-z0-9]*\n"  # the common case of the full test
+        rf"|[ \t]*:[ \t]+(?!{excluded}(?:[ \t\r\n]|\Z))[A-Za-z][A-Za-z0-9]*"
+        r"(?:[ \t]+#[^\n]*)?[ \t]*\r?\n)"
     )
     good_start = (
-        r"--(?:\n[A-Za-z][^:#\n]*:[ \t\n]"  # the common case of the full test below
+        r"--(?:\n[A-Za-z][^:#\n]*+:[ \t\n]"  # the common case of the full test below
         rf"|(?:[ \t]+(?:#[^\n]*)?)?\r?\n{_SKIPPED_LINES}{_BLOCK_KEY})"
     )
     tokens = rf"\n(-(?={good_start})|k(?={good_kind})|--(?=-)|ki(?=nd)|[?{{\[&!*|>\"'%.])"
