@@ -109,18 +109,36 @@ _FRAMES = st.sampled_from(
 )
 
 
-@given(st.one_of(pieces(), runs()), _FRAMES, st.integers(1, 80), st.booleans())
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@example("kind: Service\n", lambda t: t, 1, False)
-@example("---\nkind: Service\n---\n", lambda t: t, 3, False)
-@example("kind: Service\n---\nkind: Role\n", lambda t: t, 16, True)
+# Bytes that are not (or not all) UTF-8, or a byte order mark.
+_BYTES = st.sampled_from(
+    [
+        lambda b: b,
+        lambda b: b,
+        lambda b: b,
+        lambda b: b + b"# \xff\n",  # not UTF-8
+        lambda b: b + "é".encode()[:1],  # a character cut at the end
+        lambda b: b[: len(b) // 2] + b"\xc3a" + b[len(b) // 2 :],  # a bad continuation
+        lambda b: "é".encode()[1:] + b,  # a continuation first
+        lambda b: "\ufeff".encode() + b,
+    ]
+)
+
+
+@given(st.one_of(pieces(), runs()), _FRAMES, _BYTES, st.integers(1, 80), st.booleans())
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@example("kind: Service\n", lambda t: t, lambda b: b, 1, False)
+@example("---\nkind: Service\n---\n", lambda t: t, lambda b: b, 3, False)
+@example("kind: Service\n---\nkind: Role\n", lambda t: t, lambda b: b, 16, True)
+@example("kind: Service\n# é\n", lambda t: t, lambda b: b, 14, False)  # é cut by a block
+@example("kind: Service\n# é\n", lambda t: t, lambda b: b[:-2] + b"\n", 14, False)
 def test_the_copy_gives_what_the_per_document_path_gives(
-    text: str, frame: Any, block: int, uninject: bool
+    text: str, frame: Any, corrupt: Any, block: int, uninject: bool
 ) -> None:
-    """On generated files (runs, near-runs, other encodings and line ends, directives,
-    markers) read in blocks of any size, cut anywhere (inside a line, a `---`, a
-    character): output, encoding, counts and errors are the same on both paths."""
-    data = frame(text).encode("utf-8")
+    """On generated files (runs, near-runs, non-ASCII text, other encodings and line ends,
+    bytes that are not UTF-8, directives, markers) read in blocks of any size, cut
+    anywhere (inside a line, a `---`, a character): output, encoding, counts and errors
+    are the same on both paths."""
+    data = corrupt(frame(text).encode("utf-8"))
     with mock.patch.object(source, "BLOCK", block):
         fast, slow, _ = both_paths(data, operation="uninject" if uninject else "inject")
     assert fast == slow

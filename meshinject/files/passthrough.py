@@ -9,16 +9,19 @@ the bytes read so far, never a different output.
 
 Why copying the bytes gives exactly what the per-document path gives, errors included:
 
-* Only a file whose bytes are all ASCII and hold no carriage return is taken. ASCII is
-  valid UTF-8 and has no byte order mark, and without `\\r` no line ends in CRLF or CR:
-  `check_encoding` would raise nothing and find Encoding(bom=False, crlf=False, cr=False),
+* Only a file that is valid UTF-8, does not start with a byte order mark and holds no
+  carriage return is taken: `check_encoding` would raise nothing and find
+  Encoding(bom=False, crlf=False, cr=False) (without `\\r` no line ends in CRLF or CR),
   so the text the per-document path splits is the bytes decoded, unchanged, and its
-  output text is encoded back to the same bytes.
+  output text is encoded back to the same bytes. ASCII blocks are valid as they are
+  (`isascii`, at C speed); the others go through an incremental UTF-8 decoder, which
+  also sees any block that follows a character left incomplete (an ASCII block after
+  a cut character is an error the decoder must see).
 * The bytes are cut into pieces right before a `---` document marker line, the way
   `iter_documents` cuts text (`split_stream` cuts at every such line, so the documents of
   the file are the documents of its pieces), and each piece must be a run
-  (`yamltext.runs.passthrough_run`: every document sniffs as a kind outside
-  INTERESTING_KINDS; it takes ASCII bytes). Such a document is never parsed: pass 1
+  (`yamltext.runs.framed_run`: every document sniffs as a kind outside
+  INTERESTING_KINDS; it takes UTF-8 bytes). Such a document is never parsed: pass 1
   finds no Namespace and no load error, pass 2 writes its text back as it is. So the
   output is every document's text in order, which is the file's text (the split loses
   nothing), the file is unchanged, no workload is reported, and every document counts
@@ -35,6 +38,7 @@ files (runs, near-runs, CRLF, BOM, non-ASCII, directives).
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from meshinject.files.sinks import Sink
@@ -46,6 +50,7 @@ from meshinject.yamltext.runs import framed_run
 # not yet the end of the file.
 _CUT = re.compile(rb"\n---[ \t\r\n]")
 _MARKER = re.compile(rb"---(?=[ \t\r\n]|\Z)")  # as yamltext.runs._MARKER
+BOM = "\ufeff".encode()
 
 
 def copy_passthrough(source: Source, sink: Sink, interesting: frozenset[str]) -> int | None:
@@ -60,26 +65,37 @@ def copy_passthrough(source: Source, sink: Sink, interesting: frozenset[str]) ->
     data = bytearray()
     start = -1  # where the file's bytes begin in `data`, once the first frame is in
     count = 0
-    for block in source.raw_blocks():
-        if not block.isascii() or b"\r" in block:
-            return None
-        data += block
-        if start < 0:
-            if len(data) < 4:  # too short yet to tell whether it starts with `---`
+    utf8 = codecs.getincrementaldecoder("utf-8")()  # checks the blocks that are not ASCII
+    try:
+        for block in source.raw_blocks():
+            if b"\r" in block:
+                return None
+            if not block.isascii() or utf8.getstate()[0]:
+                utf8.decode(block)
+            data += block
+            if start < 0:
+                if len(data) < 4:  # too short yet to tell how it starts
+                    continue
+                if data.startswith(BOM):
+                    return None
+                start = _frame(data)
+            cut = _last_cut(data, start)
+            if cut < 0:
                 continue
-            start = _frame(data)
-        cut = _last_cut(data, start)
-        if cut < 0:
-            continue
-        found = framed_run(data, interesting, 0, cut)
-        if found is None:
+            found = framed_run(data, interesting, 0, cut)
+            if found is None:
+                return None
+            sink.write_bytes(data[start:cut])
+            count += found
+            del data[: cut - 1]  # keep the newline before the `---` line: the next frame
+            start = 1
+        utf8.decode(b"", final=True)  # no character left incomplete at the end
+    except UnicodeDecodeError:
+        return None
+    if start < 0:  # a file shorter than 4 bytes
+        if data.startswith(BOM):
             return None
-        sink.write_bytes(data[start:cut])
-        count += found
-        del data[: cut - 1]  # keep the newline before the `---` line: the next frame
-        start = 1
-    if start < 0:
-        start = _frame(data)  # a file shorter than 4 bytes
+        start = _frame(data)
     if len(data) > start:
         end = len(data)
         if not data.endswith(b"\n"):

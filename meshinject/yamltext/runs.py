@@ -47,10 +47,20 @@ How the scan stays cheap (none of it changes which lines are tokens):
   letter), which accepts the same words as their plain alternation.
 * The quote tests first look for a quote character at all (a `memchr`), and are skipped
   when there is none, where they could not match.
-* The same patterns run over `bytes` that are ASCII (`framed_run`, `files.passthrough`):
-  every part of them is ASCII (literals, ASCII classes, `[^...]` of ASCII characters, `$`, `\\Z`; no
-  `\\w`/`\\s`/`\\d`, no IGNORECASE), and ASCII bytes decode to the same code points, so
-  a bytes piece gets the answer its decoded text gets.
+* The same patterns run over valid UTF-8 `bytes` (`framed_run`, `files.passthrough`),
+  with the answer their decoded text gets. Every part of the patterns is ASCII:
+  literals, classes of ASCII characters, `$`, `\\Z`, lookarounds of those (no `\\w`,
+  `\\s`, `\\d` or IGNORECASE). UTF-8 writes an ASCII character as that one byte and any
+  other character as 2 to 4 bytes of 0x80 or more. So a positive class or literal
+  matches neither a non-ASCII character nor any of its bytes, and each negated class
+  (`[^:#\\n]`, `[^"\\\\\\n]`...) matches both the character and each of its bytes. Every
+  negated class stands under `*` (a character's bytes are matched one after the other
+  where the text matches the character once), and the one `.` (after a backslash in a
+  quoted scalar) sits in a starred alternation with `[^"\\\\\\n]`, which takes the bytes
+  the `.` leaves. Matches start after a newline or at a quote and end at a newline or
+  the end, which are character boundaries in both. Hence the same lines are tokens,
+  with the same token strings, and a quote test matches the bytes exactly when it
+  matches the text.
 
 The property tests in tests/yamltext/test_runs.py check the agreement on generated
 pieces, for text and for bytes.
@@ -122,7 +132,7 @@ def passthrough_run(piece: AnyStr, interesting: frozenset[str]) -> int | None:
     """How many documents `piece` holds, if every one sniffs as a kind not in
     `interesting` (so it is copied through unparsed); None if any might not.
 
-    `piece` is text, or ASCII bytes (the caller checks that they are ASCII)."""
+    `piece` is text, or bytes that are valid UTF-8 (the caller checks them)."""
     if not piece:
         return None
     if isinstance(piece, bytes):
@@ -147,7 +157,7 @@ def passthrough_run(piece: AnyStr, interesting: frozenset[str]) -> int | None:
 def framed_run(
     framed: bytes | bytearray, interesting: frozenset[str], pos: int = 0, end: int | None = None
 ) -> int | None:
-    """`passthrough_run` of ASCII bytes, given framed: `framed[pos:end]` is the piece
+    """`passthrough_run` of valid UTF-8 bytes, given framed: `framed[pos:end]` is the piece
     with a newline in front (and a `---` line before that when the piece does not start
     with one), ending in a newline (one added when the piece does not end with one).
 

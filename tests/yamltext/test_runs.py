@@ -73,6 +73,10 @@ _BENIGN = st.sampled_from(
         "rules:\n- apiGroups: ['']",
         'a: "closed" # "open',
         "b: 'it''s'",
+        "# ключ: ü ✓ 🙂",
+        'c: "é\\\\ü" # ü',
+        'd: "\\é"',
+        "e: 'ü'",
     ]
 )
 _LINES = st.one_of(
@@ -94,6 +98,9 @@ _LINES = st.one_of(
             "a: \ue000",
             'a: "multi',
             "b: 'multi",
+            "é: 1",
+            'f: "open é',
+            'g: "\\é',
         ]
     ),
 )
@@ -147,11 +154,9 @@ def test_pieces_of_plain_documents_are_runs(text: str) -> None:
 
 @given(st.one_of(pieces(), runs()))
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
-def test_ascii_bytes_get_the_answer_their_text_gets(text: str) -> None:
-    """`passthrough_run` over ASCII bytes (how `files.passthrough` reads a file) agrees
-    with the text it decodes to; the generated pieces hold one non-ASCII line, skipped."""
-    if not text.isascii():
-        return
+def test_utf8_bytes_get_the_answer_their_text_gets(text: str) -> None:
+    """`passthrough_run` over the UTF-8 bytes of a text (how `files.passthrough` reads a
+    file) agrees with the text, non-ASCII characters, escapes and quotes included."""
     assert passthrough_run(text.encode(), INTERESTING_KINDS) == passthrough_run(
         text, INTERESTING_KINDS
     )
