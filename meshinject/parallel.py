@@ -31,7 +31,7 @@ from meshinject.files.encoding import Encoding, check_encoding, encode
 from meshinject.files.file_result import FileResult
 from meshinject.files.passthrough import copy_passthrough
 from meshinject.files.paths import display_path
-from meshinject.files.sinks import Sink
+from meshinject.files.sinks import NullSink, Sink
 from meshinject.files.source import BLOCK, Source, changed_underneath
 from meshinject.inject.document import InjectionRequest
 from meshinject.stream import (
@@ -65,6 +65,10 @@ class FileJob:
     source: Source
     sink: Callable[[], Sink]
     request: int = 0  # which of the engine's requests (a project's per-path settings)
+    # Whether the output of a file that does not change is used (stdout, -o); -i, --diff
+    # and --check use only changed outputs, so a file that only passes through is not
+    # copied for them.
+    unchanged_output: bool = True
 
 
 @dataclass
@@ -334,7 +338,7 @@ def _passed_through(job: FileJob) -> _Passed | None:
     """The file copied to a new sink, if all its documents pass through (see
     `meshinject.files.passthrough` for why that is what the passes would give); else
     None, and the passes read it from the start (and report any error met here)."""
-    sink = job.sink()
+    sink = job.sink() if job.unchanged_output else NullSink()
     try:
         count = copy_passthrough(job.source, sink, INTERESTING_KINDS)
         if count is not None:

@@ -158,11 +158,12 @@ def processed(
             yield FileDone(FileResult(path, None, skipped=reason), None)
             continue
         source = stdin if path == "-" and stdin is not None else Source(path)
-        files.append(FileJob(path, source, sink, requests.index_for(path)))
+        unchanged = write_back is WriteBack.STDOUT  # an unchanged file's output is printed
+        files.append(FileJob(path, source, sink, requests.index_for(path), unchanged))
     if write_back is WriteBack.DIFF:
         for job in files:
             try:
-                _BEFORE[job.path] = b"".join(job.source.blocks())
+                _BEFORE[job.path] = b"".join(job.source.raw_blocks())
             except MeshInjectError:
                 continue  # reported when the file is processed
             finally:

@@ -194,3 +194,18 @@ def test_a_passthrough_file_through_the_cli(tmp_path: Path, flags: tuple[str, ..
         assert out.read_bytes() == data
     assert path.read_bytes() == data
     assert path.stat().st_mtime_ns == before.st_mtime_ns  # -i writes nothing unchanged
+
+
+def test_a_file_that_passes_through_is_not_copied_when_only_changes_are_used() -> None:
+    """-i, --diff and --check use the output of changed files only (`unchanged_output`):
+    a file that only passes through is read and judged, and nothing is spooled."""
+
+    def no_sink() -> SpoolSink:
+        raise AssertionError("the output was copied")
+
+    data = passthrough_stream(30).encode()
+    job = FileJob("x.yaml", Source.from_bytes("x.yaml", data), no_sink, unchanged_output=False)
+    (done,) = Engine(REQUEST, "inject", jobs=1).run([job])
+    assert done.result.stream is not None
+    assert done.result.stream.passed_through == 60
+    assert not done.result.changed
