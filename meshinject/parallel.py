@@ -162,6 +162,11 @@ class Engine:
         # held until it comes: the pool starts then, warmed on it (see `_warm_up`).
         held: list[Any] = []
         for item in items:
+            if not held and isinstance(item, _Passed | _FileEnd):
+                # A file done before any chunk (copied, or failed): nothing to hold it for,
+                # and holding every such file of a long run would hold all their outputs.
+                yield from self._consume([(item, None)])
+                continue
             held.append(item)
             if isinstance(item, _Task):
                 break

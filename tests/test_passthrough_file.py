@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -209,3 +210,40 @@ def test_a_file_that_passes_through_is_not_copied_when_only_changes_are_used() -
     assert done.result.stream is not None
     assert done.result.stream.passed_through == 60
     assert not done.result.changed
+
+
+def _same(sink: TextSink) -> TextSink:
+    return sink
+
+
+def test_files_that_pass_through_before_the_first_chunk_are_not_held() -> None:
+    """`-j 2`: files copied before the first file with a chunk to transform are handed on
+    at once (the pool starts at the first chunk), and the outputs are those of `-j 1`."""
+    passing = passthrough_stream(20).encode()
+    workloads = stream(30).encode()
+    files = [passing, passing, workloads, passing]
+
+    def outputs(jobs: int) -> list[str]:
+        sinks = [TextSink() for _ in files]
+        file_jobs = [
+            FileJob(f"{n}.yaml", Source.from_bytes(f"{n}.yaml", data), partial(_same, sink))
+            for n, (data, sink) in enumerate(zip(files, sinks, strict=True))
+        ]
+        pools: list[int] = []
+        real = Engine._pool
+
+        def counted(self: Engine, *args: Any) -> Any:
+            pools.append(1)
+            return real(self, *args)
+
+        with mock.patch.object(Engine, "_pool", counted):
+            done = Engine(REQUEST, "inject", jobs=jobs).run(file_jobs)
+            first, second = next(done), next(done)
+            assert not pools  # handed on before any worker exists
+            assert [first.result.path, second.result.path] == ["0.yaml", "1.yaml"]
+            assert all(d.sink is not None for d in [first, second, *done])
+        assert len(pools) == (jobs > 1)
+        return [sink.text() for sink in sinks]
+
+    with mock.patch.object(parallel, "CHUNK", 3000):
+        assert outputs(2) == outputs(1)
