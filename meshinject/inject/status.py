@@ -271,6 +271,20 @@ def unapply(pod: dict[str, Any], *, injected_annotations: tuple[str, ...] = ()) 
         added |= {key for key in always if key in ann and our_annotation(key, ann[key])}
         if not recorded and _agent_scrape(ann):
             added |= set(prometheus.FIELDS) & set(ann)
+    merged = bool(env_value(sidecar, prometheus.ENV)) or (
+        ann.get(prometheus.PATH) == prometheus.AGENT_PATH
+        and str(ann.get(prometheus.PORT)).isdigit()
+    )
+    if (
+        merged
+        and ann.get(prometheus.SCRAPE) == "true"
+        and prometheus.SCRAPE not in added
+        and "scrape" not in recorded
+    ):
+        # The user's own scrape key, rewritten in place to "true" by the merge, with nothing
+        # recorded: Istio records every non-empty value, and one that reads as false stops
+        # the merge, so the user's value was "".
+        ann[prometheus.SCRAPE] = ""
     for key in added:
         del ann[key]
 

@@ -363,6 +363,28 @@ def test_R8_a_users_own_overrides_annotation_that_is_no_json_object_stays(value:
     assert injected(round_trip(original)[0]) == injected(original)
 
 
+@pytest.mark.parametrize("extra", ["", "    prometheus.io/path: /metrics\n"])
+def test_R8_a_users_empty_prometheus_scrape_annotation_comes_back(extra: str) -> None:
+    # The merge rewrites the user's `scrape: ''` to "true" in place and records nothing
+    # (Istio records only non-empty values): the in-place key with no record was ''
+    # (found by the fuzz property inject(uninject(inject(x))) == inject(x)).
+    meta = f"  annotations:\n    prometheus.io/scrape: ''\n{extra}"
+    original = POD.format(meta=meta, spec="")
+    assert round_trip(original)[0] == original
+    assert injected(round_trip(original)[0]) == injected(original)
+
+
+def test_R8_a_users_own_scrape_true_stays_when_nothing_was_merged() -> None:
+    # With merging off for the pod, injection leaves the Prometheus annotations alone:
+    # the user's "true" is theirs.
+    meta = (
+        "  annotations:\n    prometheus.io/scrape: 'true'\n"
+        "    prometheus.istio.io/merge-metrics: 'false'\n"
+    )
+    original = POD.format(meta=meta, spec="")
+    assert round_trip(original)[0] == original
+
+
 @pytest.mark.parametrize("style", ["minimal", "istio"])
 def test_R9_a_users_empty_init_containers_stay_when_the_template_adds_none(style: str) -> None:
     # The gateway template adds no init container; the user's `initContainers: []` is
