@@ -51,7 +51,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK = 256 * 1024  # characters of input per chunk sent to a worker
-AUTO_PARALLEL_BYTES = 2 * 1024 * 1024  # below this much input, `jobs=None` runs in-process
+# Below this much input, `jobs=None` runs in-process: each worker pays its own start and
+# the first injections of every shape of workload (inject/document_cache.py), which the
+# benchmark stream repays only past ~10 MB (2 cores: -j 2 takes 0.86x the time of -j 1's
+# wall at 6.7 MB, 1.1-1.3x faster at 17.5 MB, 1.35x at 35 MB).
+AUTO_PARALLEL_BYTES = 12 * 1024 * 1024
 IN_FLIGHT_PER_WORKER = 3
 
 DocTuple = tuple[str, int, int, int, int]
