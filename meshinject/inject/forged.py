@@ -38,11 +38,24 @@ def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any
         yield value, path
 
 
+# An empty flow collection printed raw adds no key, item or container: it can only make
+# its scalar an empty mapping or list, which Kubernetes' typed decoding of the pod refuses
+# anyway. It is also text templates write themselves (`emptyDir: {}`, a user volume's
+# JSON), so counting its copies would refuse pods whose `{}` is never printed raw (most
+# often `proxy.istio.io/config: '{}'`, which Istio's templates read, not print).
+_EMPTY_COLLECTIONS = frozenset({"{}", "[]"})
+
+
 def _risky(pod: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     """The pod's strings that could change structure if printed raw (first path of each)."""
     found: dict[str, tuple[Any, ...]] = {}
     for text, path in _strings(pod, ()):
-        if len(text) > 1 and text not in found and _RISKY.search(text):
+        if (
+            len(text) > 1
+            and text not in found
+            and text.strip() not in _EMPTY_COLLECTIONS
+            and _RISKY.search(text)
+        ):
             found[text] = path
     return found
 
