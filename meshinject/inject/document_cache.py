@@ -142,9 +142,8 @@ def lookup(text: str, data: Any, request: InjectionRequest) -> Lookup | None:
         return None
     if any(p not in shape.varying and fill[p] != v for p, v in shape.first.items()):
         return Lookup(key, fill, None)  # a string no witness varied: injected for real
-    for scalar, style in zip(shape.scalars, shape.styles, strict=True):
-        if style_of(mk.unmask(scalar, fill)) != style:
-            return Lookup(key, fill, None)  # written in another style: injected for real
+    if _style_differs(shape, fill):
+        return Lookup(key, fill, None)  # a scalar written in another style: injected for real
     return Lookup(key, fill, _unmasked(shape.injected, fill))
 
 
