@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.helpers import run
+from tests.reliability.helpers import inject, run
 
 
-def injected(text: str, *args: str, name: str = "-") -> str:
-    result = run("-q", "--style", "minimal", *args, "-f", "-", input=text)
+def injected(text: str, *args: str) -> str:
+    result = inject(text, *args)
     assert result.exit_code == 0, result.output
     return result.stdout
 
